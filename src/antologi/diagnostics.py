@@ -1,0 +1,135 @@
+"""Problems found in a book, with where they are and what to do about them.
+
+Stages never print: they return or raise diagnostics, and the CLI prints them. Every code
+is listed in ``CATALOGUE`` and documented in docs/diagnostics.md; a retired code is never
+reused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A place in a source file; line and col are 1-based, col 0 means 'whole line'."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.path
+        if self.col <= 0:
+            return f"{self.path}:{self.line}"
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    message: str
+    span: Span | None = None
+    hint: str | None = None
+
+    def format(self) -> str:
+        where = f"{self.span}: " if self.span else ""
+        text = f"{where}{self.severity.value}[{self.code}]: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+# code -> one line on what it means. Grouped by stage: M manifest, C chapter, F footnotes,
+# T typography/language, E EPUB, P PDF, B build environment.
+CATALOGUE: dict[str, str] = {
+    "M001": "the manifest is not valid YAML",
+    "M002": "a key appears twice in one mapping",
+    "M003": "an unknown key",
+    "M004": "a chapter or other listed file does not exist",
+    "M005": "a required key is missing",
+    "M006": "a value has the wrong type",
+    "M007": "a value is not one of the allowed ones",
+    "M008": "a file is listed twice",
+    "M009": "a path escapes the project folder",
+    "M010": "the manifest file does not exist",
+    "M011": "a Markdown file in chapters/ is not listed in the manifest",
+    "C001": "a chapter file is not valid UTF-8",
+    "C002": "a chapter's front matter is not valid YAML",
+    "C003": "raw HTML in a chapter is escaped, not passed through",
+    "C004": "a chapter has no title",
+    "C005": "an attribute block is not understood",
+    "C006": "a chapter is empty",
+    "C007": "control characters removed from a chapter",
+    "F001": "a footnote is referenced but never defined",
+    "F002": "a footnote is defined but never referenced",
+    "F003": "a footnote label is defined twice",
+    "T001": "a language tag is not valid BCP 47",
+    "T002": "'no' normalised to 'nb'",
+    "T003": "no hyphenation dictionary for a language",
+    "T004": "a hyphenation exception line is not understood",
+    "E001": "the EPUB could not be written",
+    "P001": "the PDF could not be written",
+    "P002": "a CSS problem in a stylesheet",
+    "B001": "an output could not be written",
+}
+
+
+@dataclass
+class Report:
+    """Collects the diagnostics of a build, in the order they were found."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        assert diagnostic.code in CATALOGUE, diagnostic.code
+        self.items.append(diagnostic)
+
+    def error(self, code: str, message: str, span: Span | None = None,
+              hint: str | None = None) -> None:
+        self.add(Diagnostic(code, Severity.ERROR, message, span, hint))
+
+    def warning(self, code: str, message: str, span: Span | None = None,
+                hint: str | None = None) -> None:
+        self.add(Diagnostic(code, Severity.WARNING, message, span, hint))
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        for d in diagnostics:
+            self.add(d)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.WARNING]
+
+    def has_errors(self, strict: bool = False) -> bool:
+        return bool(self.errors) or (strict and bool(self.warnings))
+
+
+class BookError(Exception):
+    """Raised by a stage when the book cannot go on to the next stage."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"{len(report.errors)} error(s)")
+        self.report = report
+
+
+def rel(path: Path, root: Path) -> str:
+    """The path as a user would type it from the project folder."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,383 @@
+"""Chapter files -> model.Chapter: CommonMark, footnotes, front matter and language spans.
+
+markdown-it-py does the parsing (raw HTML off: it is escaped, never passed through); this
+module turns its token stream into the typed tree of model.py and reports what is wrong
+with file:line:col.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from . import model as m
+from .diagnostics import Report, Span
+from .manifest import ROLES, Creator, Reader, check_language
+from .yamlpos import Origin, YMap, YScalar, parse
+
+FRONT_MATTER_KEYS = ("title", "subtitle", "authors", "translators", "contributors", "lang",
+                     "source", "id")
+
+# XML 1.0 forbids these; they make XHTML ill-formed (U+FFFE/U+FFFF are noncharacters).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_UNDEFINED_REF = re.compile(r"\[\^([^\]\s]+)\]")
+_FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+_CONTAINER_ATTRS = re.compile(r"^\{\s*lang\s*=\s*(\"?)([^\s\"}]+)\1\s*\}$")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False})
+    md.use(front_matter_plugin).use(footnote_plugin)
+    md.use(attrs_plugin, spans=True, allowed=["lang"])
+    md.use(container_plugin, name="lang",
+           validate=lambda params, *_: params.strip().startswith("{"))
+    return md
+
+
+@dataclass
+class Source:
+    """A decoded Markdown file: its text and where it is."""
+
+    path: Path  # project-relative
+    text: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+    def find(self, needle: str, first_line: int, last_line: int) -> Span:
+        """The first place of needle within lines [first_line, last_line] (1-based)."""
+        lines = self.lines
+        for number in range(max(first_line, 1), min(last_line, len(lines)) + 1):
+            col = lines[number - 1].find(needle)
+            if col >= 0:
+                return Span(self.path.as_posix(), number, col + 1)
+        return Span(self.path.as_posix(), first_line, 0)
+
+
+def read_source(root: Path, rel_path: Path, report: Report) -> Source | None:
+    """Decode a Markdown file: UTF-8 (BOM stripped), LF line ends, no control characters."""
+    name = rel_path.as_posix()
+    data = (root / rel_path).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[:exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before.split(b"\n")[-1].decode("utf-8", "replace")) + 1
+        report.error("C001", f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset "
+                     f"{exc.start}", Span(name, line, col),
+                     "save the file as UTF-8 (in most editors: 'Save with encoding')")
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        count = len(_CONTROL.findall(text))
+        report.warning("C007", f"{count} control character(s) removed (first: "
+                       f"U+{ord(bad.group()):04X})", Span(name, line, col),
+                       "they are invisible in most editors and not allowed in XHTML")
+        text = _CONTROL.sub("", text)
+    return Source(rel_path, unicodedata.normalize("NFC", text))
+
+
+def parse_chapter(root: Path, rel_path: Path, book_lang: str, report: Report,
+                  kind: str = "chapter", chapter_id: str | None = None,
+                  title: str | None = None) -> m.Chapter | None:
+    source = read_source(root, rel_path, report)
+    if source is None:
+        return None
+    tokens = _parser().parse(source.text, {})
+    meta: dict[str, object] = {}
+    if tokens and tokens[0].type == "front_matter":
+        meta = _front_matter(source, tokens[0], report)
+        tokens = tokens[1:]
+    lang = meta.get("lang") or book_lang
+    assert isinstance(lang, str)
+    builder = _Builder(source, report)
+    blocks, footnotes = builder.build(tokens)
+    _check_footnotes(source, footnotes, builder.labels, report)
+    name = rel_path.as_posix()
+    chapter_title = title or meta.get("title")
+    if not chapter_title:
+        first = next((b for b in blocks if isinstance(b, m.Heading) and b.level == 1), None)
+        if first is not None:
+            blocks.remove(first)
+            chapter_title = m.plain_text(first.children)
+    if not chapter_title:
+        report.error("C004", "the text has no title", Span(name, 1, 1),
+                     "add front matter with 'title: ...' or start with a '# Title' line")
+        chapter_title = rel_path.stem
+    if not blocks:
+        report.error("C006", "the text is empty", Span(name, 1, 1),
+                     "write the text, or remove the file from book/book.yaml")
+    return m.Chapter(
+        path=rel_path,
+        id=chapter_id or str(meta.get("id") or _id_from_path(rel_path)),
+        title=str(chapter_title),
+        lang=lang,
+        blocks=blocks,
+        footnotes=footnotes,
+        subtitle=meta.get("subtitle"),  # type: ignore[arg-type]
+        authors=meta.get("authors", []),  # type: ignore[arg-type]
+        translators=meta.get("translators", []),  # type: ignore[arg-type]
+        contributors=meta.get("contributors", []),  # type: ignore[arg-type]
+        source=meta.get("source"),  # type: ignore[arg-type]
+        kind=kind,
+    )
+
+
+def _id_from_path(path: Path) -> str:
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", path.stem).strip("-") or "text"
+    return stem if stem[0].isalpha() else f"t-{stem}"
+
+
+def _front_matter(source: Source, token: Token, report: Report) -> dict[str, object]:
+    name = source.path.as_posix()
+    origin = Origin(name, line_offset=1, report=report)
+    node = parse(token.content, origin, "C002", "M002")
+    if node is None:
+        return {}
+    r = Reader(report)
+    fields = r.mapping(node, "the front matter", FRONT_MATTER_KEYS, node.span)
+    if not isinstance(node, YMap):
+        return {}
+    meta: dict[str, object] = {}
+    for key in ("title", "subtitle", "source", "id"):
+        if key in fields:
+            meta[key] = r.string(fields[key][1], f"'{key}'")
+    if "lang" in fields:
+        value = r.string(fields["lang"][1], "'lang'")
+        if value is not None:
+            meta["lang"] = check_language(value, fields["lang"][1].span, report)
+    for key in ("authors", "translators"):
+        if key in fields:
+            value_node = fields[key][1]
+            items = [value_node] if isinstance(value_node, YScalar) else r.sequence(
+                value_node, f"'{key}'")
+            meta[key] = [s for s in (r.string(i, f"a name in '{key}'") for i in items) if s]
+    if "contributors" in fields:
+        people = []
+        for item in r.sequence(fields["contributors"][1], "'contributors'"):
+            sub = r.mapping(item, "a contributor", ("name", "role"), item.span)
+            person = r.string(sub["name"][1], "a name") if "name" in sub else None
+            role = r.string(sub["role"][1], "a role") if "role" in sub else "contributor"
+            if role not in ROLES:
+                report.error("M007", f"unknown role '{role}'", item.span,
+                             f"expected one of: {', '.join(ROLES)}")
+            elif person:
+                people.append(Creator(person, role, item.span))
+        meta["contributors"] = people
+    return meta
+
+
+class _Builder:
+    """markdown-it tokens -> model nodes."""
+
+    def __init__(self, source: Source, report: Report) -> None:
+        self.source = source
+        self.report = report
+        self.name = source.path.as_posix()
+
+    @cached_property
+    def labels(self) -> dict[str, list[int]]:
+        return self.defined_labels()
+
+    def defined_labels(self) -> dict[str, list[int]]:
+        """Every footnote definition in the source: label -> lines (for F002/F003)."""
+        found: dict[str, list[int]] = {}
+        in_fence = False
+        for number, line in enumerate(self.source.lines, 1):
+            if line.lstrip().startswith(("```", "~~~")):
+                in_fence = not in_fence
+            match = None if in_fence else _FOOTNOTE_DEF.match(line)
+            if match:
+                found.setdefault(match.group(1), []).append(number)
+        return found
+
+    def build(self, tokens: list[Token]) -> tuple[list[m.Block], list[m.Footnote]]:
+        self.tokens = tokens
+        self.pos = 0
+        blocks: list[m.Block] = []
+        footnotes: list[m.Footnote] = []
+        while self.pos < len(tokens):
+            token = tokens[self.pos]
+            if token.type == "footnote_block_open":
+                self.pos += 1
+                footnotes.extend(self._footnotes())
+                continue
+            block = self._block()
+            if block is not None:
+                blocks.append(block)
+        return blocks, footnotes
+
+    def _line(self, token: Token) -> int:
+        return token.map[0] + 1 if token.map else 0
+
+    def _until(self, close: str) -> list[m.Block]:
+        out: list[m.Block] = []
+        while self.pos < len(self.tokens) and self.tokens[self.pos].type != close:
+            block = self._block()
+            if block is not None:
+                out.append(block)
+        self.pos += 1  # the close token
+        return out
+
+    def _block(self) -> m.Block | None:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        line = self._line(token)
+        kind = token.type
+        if kind == "paragraph_open":
+            inline = self.tokens[self.pos]
+            self.pos += 2  # inline, paragraph_close
+            return m.Paragraph(self._inlines(inline, line), line)
+        if kind == "heading_open":
+            inline = self.tokens[self.pos]
+            self.pos += 2
+            return m.Heading(int(token.tag[1]), self._inlines(inline, line), line)
+        if kind == "blockquote_open":
+            return m.BlockQuote(self._until("blockquote_close"), line)
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            items: list[m.ListItem] = []
+            close = kind.replace("_open", "_close")
+            first = self.pos
+            while self.tokens[self.pos].type != close:
+                item_token = self.tokens[self.pos]
+                self.pos += 1
+                children = self._until("list_item_close")
+                items.append(m.ListItem(children, self._line(item_token)))
+            self.pos += 1
+            # markdown-it hides the paragraphs of a tight list's items
+            tight = all(t.hidden for t in self.tokens[first:self.pos]
+                        if t.type == "paragraph_open" and t.level == token.level + 2)
+            start = int(str(token.attrs.get("start", 1)))
+            return m.ListBlock(kind.startswith("ordered"), items, line, start, tight)
+        if kind in ("fence", "code_block"):
+            return m.CodeBlock(token.content, line, token.info.strip())
+        if kind == "hr":
+            return m.ThematicBreak(line)
+        if kind == "container_lang_open":
+            lang = self._container_lang(token, line)
+            children = self._until("container_lang_close")
+            if lang is None:
+                return m.Div(children, "", line)
+            return m.Div(children, lang, line)
+        return None  # closing tokens of unknown kinds are skipped
+
+    def _container_lang(self, token: Token, line: int) -> str | None:
+        params = token.info.strip()
+        match = _CONTAINER_ATTRS.match(params)
+        span = Span(self.name, line, (self.source.lines[line - 1].find("{") + 1) or 0)
+        if not match:
+            self.report.error("C005", f"block attributes '{params}' are not understood", span,
+                              "write ::: {lang=en} (only a language can be set on a block)")
+            return None
+        return check_language(match.group(2), span, self.report)
+
+    def _footnotes(self) -> list[m.Footnote]:
+        notes = []
+        while self.tokens[self.pos].type != "footnote_block_close":
+            token = self.tokens[self.pos]
+            self.pos += 1
+            if token.type != "footnote_open":
+                continue
+            label = str(token.meta["label"])
+            first = self.tokens[self.pos]
+            children = self._until("footnote_close")
+            lines = self.labels.get(label, [self._line(first)])
+            notes.append(m.Footnote(label, children, lines[0]))
+        self.pos += 1
+        return notes
+
+    # --- inlines -----------------------------------------------------------------------
+
+    def _inlines(self, inline: Token, line: int) -> list[m.Inline]:
+        children = inline.children or []
+        end_line = inline.map[1] if inline.map else line
+        stack: list[tuple[str, list[m.Inline], dict]] = [("root", [], {})]
+        for tok in children:
+            out = stack[-1][1]
+            kind = tok.type
+            if kind == "text":
+                self._check_text(tok.content, line, end_line)
+                out.append(m.Text(tok.content))
+            elif kind == "softbreak":
+                out.append(m.SoftBreak())
+            elif kind == "hardbreak":
+                out.append(m.HardBreak())
+            elif kind == "code_inline":
+                out.append(m.Code(tok.content))
+            elif kind == "footnote_ref":
+                out.append(m.FootnoteRef(str(tok.meta["label"])))
+            elif kind == "image":
+                alt = "".join(c.content for c in (tok.children or []))
+                out.append(m.Image(str(tok.attrs.get("src", "")), alt,
+                                   _opt(tok.attrs.get("title"))))
+            elif kind.endswith("_open"):
+                stack.append((kind[:-5], [], dict(tok.attrs)))
+            elif kind.endswith("_close") and len(stack) > 1:
+                name, kids, attrs = stack.pop()
+                stack[-1][1].append(self._wrap(name, kids, attrs, line, end_line))
+        return stack[0][1]
+
+    def _wrap(self, name: str, kids: list[m.Inline], attrs: dict, line: int,
+              end_line: int) -> m.Inline:
+        if name == "em":
+            return m.Emph(kids)
+        if name == "strong":
+            return m.Strong(kids)
+        if name == "link":
+            return m.Link(str(attrs.get("href", "")), kids, _opt(attrs.get("title")))
+        if name == "span":
+            value = attrs.get("lang")
+            span = self.source.find("]{", line, end_line)
+            if value is None:
+                self.report.error("C005", "a span without a language", span,
+                                  "write [text]{lang=en}")
+                return m.Span(kids, "")
+            tag = check_language(str(value), span, self.report)
+            return m.Span(kids, tag or "")
+        return m.Span(kids, "")
+
+    def _check_text(self, text: str, line: int, end_line: int) -> None:
+        for match in _UNDEFINED_REF.finditer(text):
+            self.report.error("F001", f"footnote [^{match.group(1)}] is referenced but never "
+                              "defined", self.source.find(match.group(), line, end_line),
+                              f"add a line '[^{match.group(1)}]: the note' at the end of the "
+                              "text")
+        for match in _RAW_HTML.finditer(text):
+            self.report.warning("C003", f"raw HTML '{match.group()}' is shown as text",
+                                self.source.find(match.group(), line, end_line),
+                                "use Markdown instead (*italic*, **bold**, [text]{lang=en})")
+
+
+def _opt(value: object) -> str | None:
+    return str(value) if value else None
+
+
+def _check_footnotes(source: Source, notes: list[m.Footnote],
+                     defined: dict[str, list[int]], report: Report) -> None:
+    referenced = {n.label for n in notes}
+    for label, lines in defined.items():
+        if len(lines) > 1:
+            report.error("F003", f"footnote [^{label}] is defined twice (also at line "
+                         f"{lines[0]})", source.find(f"[^{label}]:", lines[1], lines[1]),
+                         "give each note its own label")
+        if label not in referenced:
+            report.warning("F002", f"footnote [^{label}] is defined but never referenced",
+                           source.find(f"[^{label}]:", lines[0], lines[0]),
+                           f"add [^{label}] where the note belongs, or delete the note")
