@@ -81,7 +81,9 @@ CATALOGUE: dict[str, str] = {
     "E001": "the EPUB could not be written",
     "P001": "the PDF could not be written",
     "P002": "a CSS problem in a stylesheet",
+    "P003": "a resource of the PDF could not be loaded",
     "B001": "an output could not be written",
+    "B002": "SOURCE_DATE_EPOCH is not a whole number",
 }
 
 

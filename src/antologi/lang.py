@@ -208,3 +208,68 @@ def join_names(tag: str, names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} {label(tag, 'and')} {names[-1]}"
+
+
+# --- No-break spaces (typography.apply_spacing) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spacing:
+    """Where typography.apply_spacing turns an ordinary space into a no-break space.
+
+    Svenska skrivregler and Språkrådet both want a fixed space between a number and the
+    abbreviation or unit around it ("s. 136", "100 kr") and after initials, so that a line
+    never ends in "s." or starts with "kr". English books do neither, so ``en`` gets only
+    the language-neutral rules (dashes, digit groups, SI units) plus its page abbreviations.
+    """
+
+    abbreviations: tuple[str, ...] = ()
+    """Written before a number: "s. 136", "nr 5". A capitalised form ("Kap. 3") also counts."""
+    units: tuple[str, ...] = ()
+    """Written after a number: "100 kr", "5 miljoner"; added to NEUTRAL_SPACING's units."""
+    initials: bool = False
+    """Bind initials to what follows: "J. R. R. Tolkien", "C.-H. Lundberg"."""
+    nordic_dialogue: bool = False
+    """A paragraph-initial em dash may be turned into the Nordic en dash (option dialogue_dash)."""
+
+
+# Language-neutral rules: SI units, percent, currency codes and symbols, the section sign.
+NEUTRAL_SPACING = Spacing(
+    abbreviations=("§", "§§"),
+    units=("%", "‰", "°C", "°", "km", "km²", "m", "m²", "m³", "cm", "mm", "kg", "g", "mg",
+           "l", "dl", "cl", "ml", "kWh", "kW", "MW", "GW", "TWh", "Hz", "kHz", "MHz", "GB",
+           "MB", "€", "$", "£", "₽", "USD", "EUR", "SEK", "NOK", "DKK", "RUB", "GBP"),
+)
+
+_SPACING_NB = Spacing(
+    abbreviations=("s.", "ss.", "nr.", "nr", "kap.", "fig.", "tab.", "bd.", "vol.", "art.",
+                   "kl."),
+    units=("kr", "kr.", "øre", "mil", "stk.", "prosent", "million", "millioner", "milliard",
+           "milliarder", "mill.", "mrd."),
+    initials=True,
+    nordic_dialogue=True,
+)
+
+SPACING: dict[str, Spacing] = {
+    "sv": Spacing(
+        abbreviations=("s.", "ss.", "sid.", "nr", "nr.", "kap.", "fig.", "tab.", "bd.",
+                       "vol.", "art.", "kl."),
+        units=("kr", "kr.", "öre", "mil", "st.", "procent", "miljon", "miljoner", "miljard",
+               "miljarder", "milj.", "mdr"),
+        initials=True,
+        nordic_dialogue=True,
+    ),
+    "nb": _SPACING_NB,
+    "nn": _SPACING_NB,
+    "da": Spacing(abbreviations=("s.", "nr.", "kap.", "fig.", "kl."), units=("kr", "kr."),
+                  initials=True, nordic_dialogue=True),
+    "en": Spacing(abbreviations=("p.", "pp.", "No.", "Nos.", "vol.", "ch.", "fig.")),
+    # Russian typesetting binds initials and "с. 12", "№ 5" the same way.
+    "ru": Spacing(abbreviations=("с.", "стр.", "№", "гл.", "рис.", "т."),
+                  units=("руб.", "млн", "млрд", "тыс."), initials=True),
+}
+
+
+def spacing_rules(tag: str) -> Spacing:
+    """The no-break-space rules of a tag (primary subtag), without the neutral ones."""
+    return SPACING.get(primary(normalize_tag(tag)[0]), Spacing())

@@ -189,9 +189,9 @@ class Reader:
         return []
 
 
-def load_manifest(root: Path) -> Manifest:
-    """Read and check book/book.yaml under root; raise BookError with every problem found."""
-    report = Report()
+def load_manifest(root: Path, report: Report) -> Manifest:
+    """Read and check book/book.yaml under root; raise BookError with every problem found.
+    Warnings stay in the report for the caller."""
     path = root / MANIFEST_PATH
     if not path.is_file():
         report.error("M010", f"no manifest: {MANIFEST_PATH} does not exist in {root}",

@@ -141,8 +141,10 @@ def parse_chapter(root: Path, rel_path: Path, book_lang: str, report: Report,
 
 
 def _id_from_path(path: Path) -> str:
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", path.stem).strip("-") or "text"
-    return stem if stem[0].isalpha() else f"t-{stem}"
+    """'01-forsta.md' -> 'forsta': the ordering prefix is not part of a text's name."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", path.stem).strip("-")
+    name = re.sub(r"^[0-9_-]+", "", stem)
+    return name if name else f"text-{stem or 'x'}"
 
 
 def _front_matter(source: Source, token: Token, report: Report) -> dict[str, object]:

@@ -59,7 +59,13 @@ def parse(text: str, origin: Origin, code_syntax: str, code_dup: str) -> YNode |
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
+        context = ""
+        if exc.context:
+            context = f" ({exc.context}"
+            if exc.context_mark is not None and exc.context_mark is not mark:
+                start = _span(exc.context_mark, origin)
+                context += f" that starts at line {start.line}, column {start.col}"
+            context += ")"
         origin.report.error(
             code_syntax,
             f"invalid YAML: {problem}{context}",

@@ -1,0 +1,77 @@
+"""The pipeline as a script: manifest, book, transforms, renderers, atomic writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import transforms
+from .book import load_book
+from .diagnostics import BookError, Report
+from .manifest import Manifest, load_manifest
+from .resources import atomic_write
+
+FORMATS = ("epub", "pdf")
+
+
+class EnvironmentProblem(Exception):
+    """Something outside the book is wrong (I/O, a missing program): exit code 3."""
+
+
+@dataclass
+class BuildResult:
+    manifest: Manifest
+    outputs: dict[str, Path] = field(default_factory=dict)
+    report: Report = field(default_factory=Report)
+
+
+def build_timestamp(manifest: Manifest | None, report: Report) -> dt.datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else the book's date, else 1980:
+    a build without it is still reproducible."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is not None:
+        if value.strip().isdigit():
+            return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
+        report.error("B002", f"SOURCE_DATE_EPOCH='{value}' is not a whole number of seconds",
+                     None, "set it to a Unix time, e.g. $(git log -1 --format=%ct)")
+        raise BookError(report)
+    if manifest is not None and manifest.date:
+        parts = [int(p) for p in manifest.date.split("-")] + [1, 1]
+        return dt.datetime(parts[0], parts[1], parts[2], tzinfo=dt.UTC)
+    return dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+
+
+def build(root: Path, formats: tuple[str, ...] = FORMATS, out_dir: Path | None = None,
+          strict: bool = False) -> BuildResult:
+    """Build the book in root; raise BookError when the book has errors."""
+    report = Report()
+    manifest = load_manifest(root, report)
+    result = BuildResult(manifest, report=report)
+    book = load_book(manifest, report)
+    timestamp = build_timestamp(manifest, report)
+    prepared = {target: transforms.run(book, target, report) for target in formats}
+    if report.has_errors(strict):
+        raise BookError(report)
+    out = out_dir or root / "build"
+    rendered: dict[Path, bytes] = {}
+    if "epub" in prepared:
+        from .render.epub import render_epub
+
+        rendered[out / f"{manifest.slug}.epub"] = render_epub(prepared["epub"], timestamp)
+    if "pdf" in prepared:
+        from .render.pdf import render_pdf
+
+        iso = timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+        rendered[out / f"{manifest.slug}.pdf"] = render_pdf(prepared["pdf"], iso, report)
+    if report.has_errors(strict):
+        raise BookError(report)
+    # Written only when everything rendered: a failed build leaves the last good book.
+    for path, data in rendered.items():
+        try:
+            atomic_write(path, data)
+        except OSError as exc:
+            raise EnvironmentProblem(f"could not write {path}: {exc.strerror}") from exc
+        result.outputs[path.suffix.lstrip(".")] = path
+    return result

@@ -1,0 +1,218 @@
+"""Book -> EPUB 3: our own XHTML documents, packed by ebooklib, then made reproducible.
+
+ebooklib 0.20 is used for the package document, the NCX and the zip; the content documents
+(including the nav) are written here in full, since ebooklib's EpubHtml rebuilds the
+document shell and drops attributes on <html> and <body>.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import jinja2
+from ebooklib import epub
+from lxml import etree
+from markupsafe import Markup
+
+from .. import lang as langmod
+from .. import model as m
+from ..resources import PACKAGE_DIR
+from . import parts
+from .xhtml import Context, XhtmlWriter, lang_attrs
+
+XHTML = "application/xhtml+xml"
+
+_TEXT_TYPES = {
+    # kind -> (epub:type, DPUB-ARIA role)
+    "chapter": ("chapter", "doc-chapter"),
+    "front": ("preface", "doc-preface"),
+    "back": ("appendix", "doc-appendix"),
+}
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(PACKAGE_DIR / "templates"),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+class _Pages:
+    """Renders whole XHTML documents and checks each is well-formed XML."""
+
+    def __init__(self, book: m.Book) -> None:
+        self.env = _environment()
+        self.book = book
+
+    def page(self, title: str, body: str, lang: str, body_type: str = "") -> bytes:
+        text = self.env.get_template("epub_page.xhtml.j2").render(
+            title=title, body=Markup(body), lang=lang, body_type=body_type)
+        data = text.encode("utf-8")
+        etree.fromstring(data)  # an ill-formed document is our bug: fail loudly
+        return data
+
+    def fragment(self, name: str, **values: object) -> str:
+        return self.env.get_template(name).render(**values)
+
+
+def _file_name(chapter: m.Chapter) -> str:
+    return f"{chapter.id}.xhtml"
+
+
+def _stylesheet(book: m.Book) -> bytes:
+    data = (PACKAGE_DIR / "styles" / "epub.css").read_bytes()
+    own = book.manifest.root / "styles" / "epub.css"
+    if own.is_file():
+        data += b"\n/* book styles */\n" + own.read_bytes()
+    return data
+
+
+def render_epub(book: m.Book, timestamp: dt.datetime) -> bytes:
+    manifest = book.manifest
+    tag = manifest.language
+    pages = _Pages(book)
+    writer = XhtmlWriter("epub")
+    labels = {k: langmod.label(tag, k) for k in langmod.LABEL_KEYS}
+    authors = parts.book_authors(manifest, book.chapters)
+    names = parts.editors(manifest)
+    common = {
+        "book": manifest, "labels": labels,
+        "authors_line": langmod.join_names(tag, authors),
+        "editors_line": langmod.label(tag, "editor", names=langmod.join_names(tag, names))
+        if names else "",
+        "colophon": parts.colophon(manifest, book.chapters, ""),
+    }
+
+    pub = epub.EpubBook()
+    _metadata(pub, book, authors)
+    pub.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css",
+                               content=_stylesheet(book)))
+
+    spine: list[str] = []
+    toc_entries: list[dict[str, str]] = []
+    landmarks: list[dict[str, str]] = []
+    ncx: list[epub.Link] = []
+    nav_in_spine = False
+
+    def add(uid: str, file_name: str, content: bytes, properties: list[str] | None = None
+            ) -> None:
+        item = epub.EpubItem(uid=uid, file_name=file_name, media_type=XHTML, content=content)
+        item.properties = properties or []
+        pub.add_item(item)
+
+    for item in [*book.front, *book.chapters, *book.back]:
+        if isinstance(item, str):
+            if item == "contents":
+                nav_in_spine = True
+                spine.append("nav")
+            elif item in ("title-page", "colophon"):
+                body = pages.fragment("epub_front.xhtml.j2", kind=item, **common)
+                title = labels["title_page" if item == "title-page" else "colophon"]
+                add(item, f"{item}.xhtml", pages.page(title, body, tag))
+                spine.append(item)
+                if item == "title-page":
+                    landmarks.append({"type": "titlepage", "href": "title-page.xhtml",
+                                      "title": title})
+            continue  # the half-title is a print convention
+        head = parts.chapter_head(item, tag)
+        epub_type, role = _TEXT_TYPES[item.kind]
+        ctx = Context("epub", item.lang, item)
+        body = pages.fragment(
+            "epub_text.xhtml.j2", kind=item.kind, head=head, epub_type=epub_type, role=role,
+            lang_attrs=Markup(lang_attrs(item.lang)) if item.lang != tag else Markup(""),
+            body=Markup(writer.blocks(item.blocks, ctx)),
+            notes=Markup(writer.footnotes_section(item, ctx)))
+        file_name = _file_name(item)
+        add(item.id, file_name, pages.page(item.title, body, tag,
+                                           "bodymatter" if item.kind == "chapter" else ""))
+        spine.append(item.id)
+        toc_entries.append({"href": file_name, "title": item.title, "byline": head.byline})
+        ncx.append(epub.Link(file_name, item.title, item.id))
+        if item.kind == "chapter" and not any(x["type"] == "bodymatter" for x in landmarks):
+            landmarks.append({"type": "bodymatter", "href": file_name,
+                              "title": labels["start"]})
+    landmarks.insert(1 if landmarks and landmarks[0]["type"] == "titlepage" else 0,
+                     {"type": "toc", "href": "nav.xhtml#toc", "title": labels["contents"]})
+
+    nav_body = pages.fragment("epub_nav.xhtml.j2", toc=toc_entries, landmarks=landmarks,
+                              labels=labels)
+    add("nav", "nav.xhtml", pages.page(labels["contents"], nav_body, tag), ["nav"])
+    pub.add_item(epub.EpubNcx())
+    pub.toc = ncx
+    pub.spine = spine if nav_in_spine else [*spine, ("nav", "no")]
+
+    buffer = io.BytesIO()
+    writer_ = epub.EpubWriter(buffer, pub, {"mtime": timestamp, "raise_exceptions": True,
+                                            "epub3_pages": False, "epub2_guide": False})
+    writer_.process()
+    writer_.write()
+    return reproducible_zip(buffer.getvalue(), timestamp)
+
+
+def _metadata(pub: epub.EpubBook, book: m.Book, authors: list[str]) -> None:
+    """Package metadata with our own ids (ebooklib's add_author reuses one id: EPUBCheck
+    rejects the duplicate) and MARC relator roles through refines."""
+    manifest = book.manifest
+    pub.set_identifier(manifest.identifier)
+    pub.title = manifest.title
+    pub.language = manifest.language
+    pub.add_metadata("DC", "title", manifest.title, {"id": "title"})
+    pub.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+    if manifest.subtitle:
+        pub.add_metadata("DC", "title", manifest.subtitle, {"id": "subtitle"})
+        pub.add_metadata(None, "meta", "subtitle",
+                         {"refines": "#subtitle", "property": "title-type"})
+    pub.add_metadata("DC", "language", manifest.language)
+    people: list[tuple[str, str]] = [(c.name, c.marc) for c in manifest.creators]
+    if not any(role == "aut" for _, role in people):
+        people = [(name, "aut") for name in authors] + people
+    for chapter in book.chapters:
+        for name in chapter.translators:
+            people.append((name, "trl"))
+        for person in chapter.contributors:
+            people.append((person.name, person.marc))
+    seen: set[tuple[str, str]] = set()
+    for index, (name, role) in enumerate(people, 1):
+        if (name, role) in seen:
+            continue
+        seen.add((name, role))
+        element = "creator" if role in ("aut", "edt") else "contributor"
+        pub.add_metadata("DC", element, name, {"id": f"{element}{index}"})
+        pub.add_metadata(None, "meta", role, {"refines": f"#{element}{index}",
+                                              "property": "role", "scheme": "marc:relators"})
+    if manifest.publisher:
+        pub.add_metadata("DC", "publisher", manifest.publisher)
+    if manifest.rights:
+        pub.add_metadata("DC", "rights", manifest.rights)
+    if manifest.date:
+        pub.add_metadata("DC", "date", manifest.date)
+    for chapter in book.chapters:
+        if chapter.source:
+            pub.add_metadata("DC", "source", chapter.source)
+
+
+def reproducible_zip(data: bytes, timestamp: dt.datetime) -> bytes:
+    """The same zip with fixed dates and permissions, mimetype first and stored, the rest
+    sorted: the same book gives the same bytes (SOURCE_DATE_EPOCH)."""
+    stamp = max(timestamp, dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
+    date_time = stamp.timetuple()[:6]
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = sorted(n for n in source.namelist() if n != "mimetype")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in ["mimetype", *names]:
+            info = zipfile.ZipInfo(name, date_time)
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            if name == "mimetype":
+                info.compress_type = zipfile.ZIP_STORED
+            else:
+                info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(name), compresslevel=9
+                            if name != "mimetype" else None)
+    return out.getvalue()
+
+
