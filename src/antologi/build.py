@@ -43,6 +43,13 @@ def build_timestamp(manifest: Manifest | None, report: Report) -> dt.datetime:
     return dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 
 
+def hyphenation_report(breaks: list) -> bytes:
+    """Every word the PDF broke at a line end, for proofreading: page, language, word."""
+    breaks = sorted(breaks, key=lambda b: b.page)
+    lines = ["# page\tlang\tword (broken at |)", *map(str, breaks)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 def build(root: Path, formats: tuple[str, ...] = FORMATS, out_dir: Path | None = None,
           strict: bool = False) -> BuildResult:
     """Build the book in root; raise BookError when the book has errors."""
@@ -64,7 +71,9 @@ def build(root: Path, formats: tuple[str, ...] = FORMATS, out_dir: Path | None =
         from .render.pdf import render_pdf
 
         iso = timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-        rendered[out / f"{manifest.slug}.pdf"] = render_pdf(prepared["pdf"], iso, report)
+        pdf = render_pdf(prepared["pdf"], iso, report)
+        rendered[out / f"{manifest.slug}.pdf"] = pdf.data
+        rendered[out / f"{manifest.slug}-hyphenation.txt"] = hyphenation_report(pdf.breaks)
     if report.has_errors(strict):
         raise BookError(report)
     # Written only when everything rendered: a failed build leaves the last good book.
@@ -73,5 +82,5 @@ def build(root: Path, formats: tuple[str, ...] = FORMATS, out_dir: Path | None =
             atomic_write(path, data)
         except OSError as exc:
             raise EnvironmentProblem(f"could not write {path}: {exc.strerror}") from exc
-        result.outputs[path.suffix.lstrip(".")] = path
+        result.outputs[path.name] = path
     return result

@@ -64,6 +64,10 @@ def _file_name(chapter: m.Chapter) -> str:
 
 def _stylesheet(book: m.Book) -> bytes:
     data = (PACKAGE_DIR / "styles" / "epub.css").read_bytes()
+    if book.manifest.epub.soft_hyphens:
+        # Soft hyphens or automatic hyphenation, never both: with both, a reader could
+        # break where the exceptions file forbids it.
+        data += b"\nhtml { hyphens: manual; -webkit-hyphens: manual; -epub-hyphens: manual; }\n"
     own = book.manifest.root / "styles" / "epub.css"
     if own.is_file():
         data += b"\n/* book styles */\n" + own.read_bytes()

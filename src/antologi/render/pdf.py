@@ -14,6 +14,7 @@ from .. import model as m
 from ..diagnostics import Report
 from ..resources import PACKAGE_DIR, ProjectFetcher, Sandbox, font_dir
 from . import parts
+from .linebreaks import Break, hyphenated_breaks
 from .xhtml import Context, XhtmlWriter, lang_attrs
 
 FONT_NAME = "EB Garamond"
@@ -115,7 +116,13 @@ class _CollectCssProblems(logging.Handler):
         self.report.warning("P002", message, None)
 
 
-def render_pdf(book: m.Book, timestamp: str, report: Report) -> bytes:
+@dataclass(frozen=True)
+class PdfResult:
+    data: bytes
+    breaks: list[Break]  # hyphenated line ends, for the proofreading report
+
+
+def render_pdf(book: m.Book, timestamp: str, report: Report) -> PdfResult:
     import weasyprint
 
     html = build_html(book, timestamp)
@@ -131,4 +138,4 @@ def render_pdf(book: m.Book, timestamp: str, report: Report) -> bytes:
     finally:
         logger.removeHandler(handler)
     assert isinstance(data, bytes)
-    return data
+    return PdfResult(data, hyphenated_breaks(document))

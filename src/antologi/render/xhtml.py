@@ -44,7 +44,8 @@ class XhtmlWriter:
         if isinstance(node, m.Paragraph):
             return f"<p>{self.inlines(node.children, ctx)}</p>"
         if isinstance(node, m.Heading):
-            level = min(node.level + 1, 6)  # the chapter title is the h1 of its section
+            # The text's title is its h1, so its sections start at h2 ('#' or '##').
+            level = min(max(node.level, 2), 6)
             ident = f' id="{esc(node.id)}"' if node.id else ""
             return f"<h{level}{ident}>{self.inlines(node.children, ctx)}</h{level}>"
         if isinstance(node, m.BlockQuote):
