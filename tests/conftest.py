@@ -23,8 +23,13 @@ class Run:
     stderr: str
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
-    full_env = {**os.environ, "SOURCE_DATE_EPOCH": "1763683200", **(env or {})}
+def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,
+            epoch: str | None = "1763683200") -> Run:
+    """The real command in a subprocess; epoch=None runs it without SOURCE_DATE_EPOCH."""
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("SOURCE_DATE_EPOCH", None)
+    if epoch is not None:
+        full_env["SOURCE_DATE_EPOCH"] = epoch
     proc = subprocess.run([sys.executable, "-m", "antologi", *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, env=full_env, timeout=600)
     return Run(proc.returncode, proc.stdout, proc.stderr)

@@ -70,8 +70,7 @@ def build(root: Path, formats: tuple[str, ...] = FORMATS, out_dir: Path | None =
     if "pdf" in prepared:
         from .render.pdf import render_pdf
 
-        iso = timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-        pdf = render_pdf(prepared["pdf"], iso, report)
+        pdf = render_pdf(prepared["pdf"], timestamp, report)
         rendered[out / f"{manifest.slug}.pdf"] = pdf.data
         rendered[out / f"{manifest.slug}-hyphenation.txt"] = hyphenation_report(pdf.breaks)
     if report.has_errors(strict):

@@ -31,6 +31,7 @@ FRONT_MATTER_KEYS = ("title", "subtitle", "authors", "translators", "contributor
 # XML 1.0 forbids these; they make XHTML ill-formed (U+FFFE/U+FFFF are noncharacters).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_STRAY_ATTRS = re.compile(r"\](\{[^}\n]*\})")
 _UNDEFINED_REF = re.compile(r"\[\^([^\]\s]+)\]")
 _FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 _CONTAINER_ATTRS = re.compile(r"^\{\s*lang\s*=\s*(\"?)([^\s\"}]+)\1\s*\}$")
@@ -361,6 +362,10 @@ class _Builder:
                               "defined", self.source.find(match.group(), line, end_line),
                               f"add a line '[^{match.group(1)}]: the note' at the end of the "
                               "text")
+        for match in _STRAY_ATTRS.finditer(text):
+            self.report.error("C005", f"attributes '{match.group(1)}' are not understood",
+                              self.source.find(match.group(), line, end_line),
+                              "write [text]{lang=en}: a language tag, no spaces")
         for match in _RAW_HTML.finditer(text):
             self.report.warning("C003", f"raw HTML '{match.group()}' is shown as text",
                                 self.source.find(match.group(), line, end_line),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 
 from lxml import etree
 
@@ -128,6 +129,21 @@ def test_same_input_same_bytes(mini: Built, tmp_path) -> None:
         other = again / "build" / built.name
         assert hashlib.sha256(built.read_bytes()).hexdigest() == hashlib.sha256(
             other.read_bytes()).hexdigest(), built.name
+
+
+def test_reproducible_without_source_date_epoch(tmp_path) -> None:
+    """The book's date stands in: fonts, metadata and zip entries carry no clock time."""
+    root = copy_book("mini", tmp_path)
+    digests = []
+    for attempt in range(2):
+        if attempt:
+            time.sleep(1.1)  # a clock-time stamp anywhere would now differ
+        assert run_cli("build", root, epoch=None).code == 0
+        digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                        for p in (root / "build").iterdir()})
+    assert digests[0] == digests[1]
+    opf = epub_files(root / "build" / "liten-antologi.epub")["EPUB/content.opf"]
+    assert b"2025-11-01T00:00:00Z" in opf
 
 
 def test_format_and_out_options(tmp_path) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,19 +126,36 @@ class PdfResult:
     breaks: list[Break]  # hyphenated line ends, for the proofreading report
 
 
-def render_pdf(book: m.Book, timestamp: str, report: Report) -> PdfResult:
+@contextmanager
+def _font_timestamp(epoch: int) -> Iterator[None]:
+    """WeasyPrint instantiates variable fonts with fontTools, which stamps the font's 'head'
+    table with the current time unless SOURCE_DATE_EPOCH is set: pin it to the build's
+    timestamp so that the embedded fonts, and so the PDF, are the same bytes every time."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def render_pdf(book: m.Book, timestamp: dt.datetime, report: Report) -> PdfResult:
     import weasyprint
 
-    html = build_html(book, timestamp)
+    html = build_html(book, timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
     root = book.manifest.root
     sandbox = Sandbox(roots=(root, PACKAGE_DIR, font_dir()), excluded=(root / "build",))
     logger = logging.getLogger("weasyprint")
     handler = _CollectCssProblems(report, root)
     logger.addHandler(handler)
     try:
-        document = weasyprint.HTML(string=html, base_url=root.as_uri() + "/",
-                                   url_fetcher=ProjectFetcher(sandbox)).render()
-        data = document.write_pdf()
+        with _font_timestamp(int(timestamp.timestamp())):
+            document = weasyprint.HTML(string=html, base_url=root.as_uri() + "/",
+                                       url_fetcher=ProjectFetcher(sandbox)).render()
+            data = document.write_pdf()
     finally:
         logger.removeHandler(handler)
     assert isinstance(data, bytes)
