@@ -35,6 +35,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--format", choices=[*FORMATS, "all"], default="all")
     b.add_argument("--out", type=Path, help="output folder (default: PROJECT/build)")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    i = commands.add_parser("import", help="turn text extracted from a PDF into a chapter")
+    i.add_argument("source", type=Path, help="the extracted text (UTF-8)")
+    i.add_argument("--lang", required=True, help="the text's language (BCP 47: sv, nb, nn …)")
+    i.add_argument("--out", type=Path,
+                   help="the chapter to write (default: chapters/<source name>.md)")
     return parser
 
 
@@ -65,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "import":
+        return _import(args)
     root: Path = args.project.resolve()
     if not root.is_dir():
         print(f"antologi: error: '{args.project}' is not a folder", file=sys.stderr)
@@ -90,6 +97,36 @@ def _run(args: argparse.Namespace) -> int:
         print(f"wrote {shown} ({path.stat().st_size:,} bytes)")
     if result.report.items:
         print(_summary(result.report), file=sys.stderr)
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    """antologi import: the chapter and, beside it, the report of every uncertain decision."""
+    from .diagnostics import Report
+    from .importer import import_text
+    from .resources import atomic_write
+
+    source: Path = args.source
+    if not source.is_file():
+        print(f"antologi: error: '{source}' is not a file", file=sys.stderr)
+        return EXIT_USAGE
+    out: Path = args.out or Path("chapters") / f"{source.stem}.md"
+    report = Report()
+    data = source.read_bytes()
+    result = import_text(data, source.as_posix(), args.lang, report)
+    print_report(report)
+    if result is None or report.errors:
+        print(f"antologi: nothing imported: {_summary(report)}", file=sys.stderr)
+        return EXIT_BOOK
+    report_path = out.with_suffix(".import-report.txt")
+    try:
+        atomic_write(out, result.markdown.encode("utf-8"))
+        atomic_write(report_path, result.report_text().encode("utf-8"))
+    except OSError as exc:
+        print(f"antologi: error: could not write {out}: {exc.strerror}", file=sys.stderr)
+        return EXIT_ENV
+    print(f"wrote {out} ({result.summary()})")
+    print(f"wrote {report_path} ({len(result.decisions)} decisions to review)")
     return EXIT_OK
 
 
