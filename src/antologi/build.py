@@ -63,23 +63,31 @@ def build(root: Path, formats: tuple[str, ...] = FORMATS, out_dir: Path | None =
         raise BookError(report)
     out = out_dir or root / "build"
     rendered: dict[Path, bytes] = {}
-    if "epub" in prepared:
-        from .render.epub import render_epub
-
-        rendered[out / f"{manifest.slug}.epub"] = render_epub(prepared["epub"], timestamp)
+    print_pages = None
+    # The PDF first: the EPUB's page-list points at where the printed pages begin.
     if "pdf" in prepared:
         from .render.pdf import render_pdf
 
         pdf = render_pdf(prepared["pdf"], timestamp, report)
         rendered[out / f"{manifest.slug}.pdf"] = pdf.data
         rendered[out / f"{manifest.slug}-hyphenation.txt"] = hyphenation_report(pdf.breaks)
+        print_pages = pdf.pages
+    if "epub" in prepared:
+        from .render.epub import render_epub
+
+        rendered[out / f"{manifest.slug}.epub"] = render_epub(prepared["epub"], timestamp,
+                                                              print_pages)
     if report.has_errors(strict):
         raise BookError(report)
-    # Written only when everything rendered: a failed build leaves the last good book.
+    write_outputs(rendered, result)
+    return result
+
+
+def write_outputs(rendered: dict[Path, bytes], result: BuildResult) -> None:
+    """Written only when everything rendered: a failed build leaves the last good book."""
     for path, data in rendered.items():
         try:
             atomic_write(path, data)
         except OSError as exc:
             raise EnvironmentProblem(f"could not write {path}: {exc.strerror}") from exc
         result.outputs[path.name] = path
-    return result

@@ -74,7 +74,7 @@ def _stylesheet(book: m.Book) -> bytes:
     return data
 
 
-def render_epub(book: m.Book, timestamp: dt.datetime) -> bytes:
+def render_epub(book: m.Book, timestamp: dt.datetime, print_pages: object = None) -> bytes:
     manifest = book.manifest
     tag = manifest.language
     pages = _Pages(book)

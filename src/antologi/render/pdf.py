@@ -121,9 +121,18 @@ class _CollectCssProblems(logging.Handler):
 
 
 @dataclass(frozen=True)
+class PrintPages:
+    """Where the printed pages begin, for the EPUB's page-list."""
+
+    labels: list[str]  # the folio printed on each page, in order ('i', 'ii', …, '1', …)
+    first_anchor: list[str | None]  # per page: the first element id that starts on it
+
+
+@dataclass(frozen=True)
 class PdfResult:
     data: bytes
     breaks: list[Break]  # hyphenated line ends, for the proofreading report
+    pages: PrintPages
 
 
 @contextmanager
@@ -159,4 +168,14 @@ def render_pdf(book: m.Book, timestamp: dt.datetime, report: Report) -> PdfResul
     finally:
         logger.removeHandler(handler)
     assert isinstance(data, bytes)
-    return PdfResult(data, hyphenated_breaks(document))
+    return PdfResult(data, hyphenated_breaks(document), print_pages(document))
+
+
+def print_pages(document: object) -> PrintPages:
+    labels = [str(n) for n in range(1, len(document.pages) + 1)]  # type: ignore[attr-defined]
+    first: list[str | None] = []
+    for page in document.pages:  # type: ignore[attr-defined]
+        # WeasyPrint records every anchor with its position; the topmost is the first.
+        anchors = sorted(page.anchors.items(), key=lambda item: (item[1][1], item[1][0]))
+        first.append(anchors[0][0] if anchors else None)
+    return PrintPages(labels, first)
