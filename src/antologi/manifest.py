@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import lang as langmod
 from .diagnostics import BookError, Report, Span
+from .options import EpubOptions, PdfOptions, parse_epub, parse_pdf
 from .yamlpos import Origin, YMap, YNode, YScalar, YSeq, parse
 
 MANIFEST_PATH = "book/book.yaml"
@@ -63,22 +64,6 @@ class ChapterRef:
 
 
 @dataclass(frozen=True)
-class EpubOptions:
-    soft_hyphens: bool = False
-    """Write soft hyphens into the EPUB. Off by default: they break dictionary look-up on
-    some readers, and `hyphens: auto` with a correct lang serves most of them."""
-
-
-@dataclass(frozen=True)
-class PdfOptions:
-    page_width: str = "130mm"
-    page_height: str = "200mm"
-    """Trim size: a common Nordic trade format by default."""
-    font_size: str = "10.5pt"
-    line_height: str = "1.35"
-
-
-@dataclass(frozen=True)
 class TypographyOptions:
     nb_inner_quotes: str = "‘’"
     """Inner quotation marks for Norwegian; '“”' is the accepted alternative."""
@@ -125,12 +110,9 @@ def slugify(text: str) -> str:
 _TOP_KEYS = ("title", "subtitle", "language", "creators", "publisher", "date", "identifier",
              "rights", "edition", "front_matter", "chapters", "back_matter", "hyphenation",
              "epub", "pdf", "typography")
-_EPUB_KEYS = ("soft_hyphens",)
-_PDF_KEYS = ("page_width", "page_height", "font_size", "line_height")
 _TYPO_KEYS = ("nb_inner_quotes", "hyphenate_min_word", "hyphenate_left", "hyphenate_right")
 _ISBN = re.compile(r"^(?:ISBN[ :]?)?([0-9][0-9 -]{11,16}[0-9Xx])$")
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-_LENGTH = re.compile(r"^\d+(?:\.\d+)?(?:mm|cm|in|pt|pc|px)$")
 
 
 class Reader:
@@ -276,9 +258,9 @@ def _build(root: Path, path: Path, node: YNode | None, report: Report) -> Manife
         values["hyphenation"] = Path("book/hyphenation.txt")
 
     if "epub" in entries:
-        values["epub"] = _epub(r, entries["epub"][1])
+        values["epub"] = parse_epub(r, entries["epub"][1])
     if "pdf" in entries:
-        values["pdf"] = _pdf(r, entries["pdf"][1])
+        values["pdf"] = parse_pdf(r, entries["pdf"][1])
     if "typography" in entries:
         values["typography"] = _typography(r, entries["typography"][1])
 
@@ -466,33 +448,6 @@ def _parts(r: Reader, root: Path, node: YNode, what: str, generated: tuple[str, 
         if rel_path:
             out.append(Part("markdown", file_node.span, rel_path, title))
     return out
-
-
-def _epub(r: Reader, node: YNode) -> EpubOptions:
-    fields = r.mapping(node, "'epub'", _EPUB_KEYS, node.span)
-    soft = fields.get("soft_hyphens")
-    value = r.boolean(soft[1], "'epub.soft_hyphens'") if soft else None
-    return EpubOptions(soft_hyphens=bool(value))
-
-
-def _pdf(r: Reader, node: YNode) -> PdfOptions:
-    fields = r.mapping(node, "'pdf'", _PDF_KEYS, node.span)
-    values: dict[str, str] = {}
-    for key, (_, value_node) in fields.items():
-        value = r.string(value_node, f"'pdf.{key}'")
-        if value is None:
-            continue
-        if key == "line_height":
-            if not re.fullmatch(r"\d+(?:\.\d+)?", value):
-                r.report.error("M007", f"pdf.line_height '{value}' must be a number like 1.35",
-                               value_node.span)
-                continue
-        elif not _LENGTH.match(value):
-            r.report.error("M007", f"pdf.{key} '{value}' is not a length", value_node.span,
-                           "write a number with a unit: 130mm, 6in, 10.5pt")
-            continue
-        values[key] = value
-    return PdfOptions(**values)
 
 
 def _typography(r: Reader, node: YNode) -> TypographyOptions:

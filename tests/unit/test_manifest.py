@@ -55,14 +55,14 @@ def test_isbn_is_checked_and_normalised(tmp_path: Path) -> None:
 
 def test_every_problem_is_collected(tmp_path: Path) -> None:
     text = ("title: T\nlanguage: sv\nchapters:\n  - chapters/b.md\n  - ../x.md\n"
-            "epub: {soft_hyphens: yes}\npdf: {page_width: wide}\ncolour: red\n")
+            "epub: {soft_hyphens: yes}\npdf: {trim: wide}\ncolour: red\n")
     assert _errors(tmp_path, text) == [
         "book/book.yaml:8:1: error[M003]: unknown key 'colour' in the manifest",
         "book/book.yaml:1:1: error[M005]: the manifest has no 'identifier'",
         "book/book.yaml:4:5: error[M004]: chapter file 'chapters/b.md' does not exist",
         "book/book.yaml:5:5: error[M009]: chapter path '../x.md' leaves the project folder",
         "book/book.yaml:6:22: error[M006]: 'epub.soft_hyphens' must be true or false",
-        "book/book.yaml:7:19: error[M007]: pdf.page_width 'wide' is not a length",
+        "book/book.yaml:7:13: error[M007]: pdf.trim 'wide' is not a trim size",
     ]
 
 
