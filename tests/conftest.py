@@ -58,6 +58,18 @@ def pdf_pages(path: Path) -> list[str]:
         return [page.extract_text() or "" for page in pdf.pages]
 
 
+def pdf_labels(path: Path) -> list[str]:
+    """The page label of each page, as a viewer shows it ('iii', '1')."""
+    import pypdf
+
+    return list(pypdf.PdfReader(path).page_labels)
+
+
+def page_index(path: Path) -> dict[str, int]:
+    """Printed page label -> 0-based physical page index."""
+    return {label: index for index, label in enumerate(pdf_labels(path))}
+
+
 @dataclass
 class Built:
     root: Path

@@ -43,10 +43,12 @@ def build_timestamp(manifest: Manifest | None, report: Report) -> dt.datetime:
     return dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 
 
-def hyphenation_report(breaks: list) -> bytes:
-    """Every word the PDF broke at a line end, for proofreading: page, language, word."""
+def hyphenation_report(breaks: list, labels: list[str]) -> bytes:
+    """Every word the PDF broke at a line end, for proofreading: the page as printed on it,
+    the language and the word, broken at '|'."""
     breaks = sorted(breaks, key=lambda b: b.page)
-    lines = ["# page\tlang\tword (broken at |)", *map(str, breaks)]
+    lines = ["# page\tlang\tword (broken at |)",
+             *(f"{labels[b.page - 1]}\t{b.lang}\t{b.before}|{b.after}" for b in breaks)]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -70,7 +72,8 @@ def build(root: Path, formats: tuple[str, ...] = FORMATS, out_dir: Path | None =
 
         pdf = render_pdf(prepared["pdf"], timestamp, report)
         rendered[out / f"{manifest.slug}.pdf"] = pdf.data
-        rendered[out / f"{manifest.slug}-hyphenation.txt"] = hyphenation_report(pdf.breaks)
+        rendered[out / f"{manifest.slug}-hyphenation.txt"] = hyphenation_report(
+            pdf.breaks, pdf.pages.labels)
         print_pages = pdf.pages
     if "epub" in prepared:
         from .render.epub import render_epub

@@ -51,7 +51,7 @@ class Diagnostic:
 
 
 # code -> one line on what it means. Grouped by stage: M manifest, C chapter, F footnotes,
-# T typography/language, E EPUB, P PDF, B build environment.
+# T typography/language, I images, E EPUB, P PDF, B build environment.
 CATALOGUE: dict[str, str] = {
     "M001": "the manifest is not valid YAML",
     "M002": "a key appears twice in one mapping",
@@ -64,6 +64,8 @@ CATALOGUE: dict[str, str] = {
     "M009": "a path escapes the project folder",
     "M010": "the manifest file does not exist",
     "M011": "a Markdown file in chapters/ is not listed in the manifest",
+    "M012": "a YAML alias (*name) is not allowed",
+    "M013": "control characters removed from a YAML value",
     "C001": "a chapter file is not valid UTF-8",
     "C002": "a chapter's front matter is not valid YAML",
     "C003": "raw HTML in a chapter is escaped, not passed through",
@@ -71,9 +73,19 @@ CATALOGUE: dict[str, str] = {
     "C005": "an attribute block is not understood",
     "C006": "a chapter is empty",
     "C007": "control characters removed from a chapter",
+    "C008": "two texts have the same id, or an id the book uses itself",
+    "C009": "a link with a scheme that is not allowed (javascript:, file:, data: …)",
+    "C010": "a link to a file or place instead of a web address",
+    "C011": "blocks or inlines nested deeper than the stated limit",
     "F001": "a footnote is referenced but never defined",
     "F002": "a footnote is defined but never referenced",
     "F003": "a footnote label is defined twice",
+    "I001": "an image that is not a file of the project (remote or embedded)",
+    "I002": "an image file does not exist",
+    "I003": "an image path leaves the project folder or points into the build folder",
+    "I004": "an image is not a readable PNG, JPEG, GIF or WebP file",
+    "I005": "an image is too large (a decompression-bomb guard)",
+    "I006": "an image has no alt text",
     "T001": "a language tag is not valid BCP 47",
     "T002": "'no' normalised to 'nb'",
     "T003": "no hyphenation dictionary for a language",
@@ -82,8 +94,25 @@ CATALOGUE: dict[str, str] = {
     "P001": "the PDF could not be written",
     "P002": "a CSS problem in a stylesheet",
     "P003": "a resource of the PDF could not be loaded",
+    "P004": "a footnote does not stand on the page of its call",
+    "P005": "WeasyPrint's footnote layout could not be corrected",
     "B001": "an output could not be written",
     "B002": "SOURCE_DATE_EPOCH is not a whole number",
+    "R001": "the reading list is not valid YAML or not UTF-8",
+    "R002": "a key appears twice in one mapping of the reading list",
+    "R003": "an unknown key in the reading list",
+    "R004": "the reading list file does not exist",
+    "R005": "a reading-list entry or section lacks a required key",
+    "R006": "a reading-list value has the wrong type",
+    "R007": "a reading-list value is not one of the allowed ones",
+    "R008": "two reading-list entries have the same key",
+    "R009": "a year or date in the reading list is not valid",
+    "R010": "a URL or DOI in the reading list is not valid",
+    "R011": "a citation names a key that is not in the reading list",
+    "R012": "a citation names an entry that the reading list leaves out (unverified)",
+    "R013": "works of the same authors and year are not told apart by a letter",
+    "R014": "a citation's locator is empty",
+    "R015": "an author–year citation in a text matches no reading-list entry",
 }
 
 

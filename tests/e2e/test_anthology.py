@@ -9,7 +9,7 @@ from lxml import etree
 
 from antologi.hyphenation import parse_exceptions
 
-from conftest import REPO, Built, epub_files, epubcheck_messages, pdf_pages
+from conftest import REPO, Built, epub_files, epubcheck_messages, page_index, pdf_pages
 
 NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
       "opf": "http://www.idpf.org/2007/opf"}
@@ -25,13 +25,15 @@ HYPHEN = "\u2010"  # what WeasyPrint draws at a soft-hyphen break
 
 
 def _report(built: Built) -> list[tuple[int, str, str]]:
+    """The hyphenation report's rows, with the printed page turned into a page index."""
     path = next((built.root / "build").glob("*-hyphenation.txt"))
+    index = page_index(built.pdf)
     rows = []
     for line in path.read_text("utf-8").splitlines():
         if line.startswith("#"):
             continue
         page, lang, word = line.split("\t")
-        rows.append((int(page), lang, word))
+        rows.append((index[page], lang, word))
     return rows
 
 
@@ -70,13 +72,13 @@ def test_pdf_has_every_text_in_manifest_order(anthology: Built) -> None:
     pages = pdf_pages(anthology.pdf)
     contents = next(i for i, p in enumerate(pages) if p.startswith("Innehåll"))
     listed = pages[contents]
+    index = page_index(anthology.pdf)
     openings = []
     for _name, title, _lang, _notes in TEXTS:
         first_words = " ".join(title.split()[:3])
-        number = int(re.search(rf"{re.escape(first_words)}.*?(\d+)$", listed, re.S | re.M)
-                     .group(1))
-        assert first_words in pages[number - 1], (title, number)
-        openings.append(number)
+        label = re.search(rf"{re.escape(first_words)}.*?(\d+)$", listed, re.S | re.M).group(1)
+        assert first_words in pages[index[label]], (title, label)
+        openings.append(index[label])
     assert openings == sorted(openings)
     text = "\n".join(pages)
     for phrase in ("I kjølvannet av terrorangrepene", "Efter att TV:n hade tillkännagivit",
@@ -93,7 +95,7 @@ def test_hyphenated_line_ends_in_each_language(anthology: Built) -> None:
     assert ends == len(rows)
     for page, _lang, word in rows:
         before = word.split("|")[0]
-        lines = pages[page - 1].splitlines()
+        lines = pages[page].splitlines()
         assert any(line.endswith(before + HYPHEN) for line in lines), (page, word)
 
 

@@ -1,23 +1,33 @@
-"""Book -> PDF: jinja2 builds one HTML document, WeasyPrint lays it out."""
+"""Book -> PDF: jinja2 builds the HTML, WeasyPrint lays it out, in two documents.
+
+The body (chapters and back matter, folios 1, 2, 3 …) is laid out first; the front matter
+(half-title, title page, colophon, contents, preface; folios i, ii, iii …) second, with the
+contents' page numbers taken from the body's real layout, and the pages are then joined.
+One document with a page counter reset for the body would print every contents number as 0
+(WeasyPrint #2114). The front matter is padded to an even page count, so the body's page 1
+is a recto as it is in its own layout.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import pydyf
 from markupsafe import Markup
 
 from .. import lang as langmod
 from .. import model as m
-from ..diagnostics import Report
+from ..diagnostics import Report, Span
 from ..resources import PACKAGE_DIR, ProjectFetcher, Sandbox, font_dir
-from . import parts
+from . import parts, weasyfix
+from .footnote_check import misplaced_notes
 from .linebreaks import Break, hyphenated_breaks
 from .xhtml import Context, XhtmlWriter, lang_attrs
 
@@ -43,6 +53,33 @@ class _Part:
     head: parts.ChapterHead | None = None
     body: str = ""  # markup, already escaped
     lang_attrs: str = ""
+    verso: str = ""  # the running head on left pages: the author, else the book's title
+
+
+@dataclass
+class _TocEntry:
+    id: str
+    title: str
+    byline: str
+    kind: str
+    page: str | None = None  # a body page number; None: the front matter's own counter
+
+
+@dataclass(frozen=True)
+class PrintPages:
+    """Where the printed pages begin, for the EPUB's page-list."""
+
+    labels: list[str]  # the folio printed on each page, in order ('i', 'ii', …, '1', …)
+    first_anchor: list[str | None]  # per page: the first element id that starts on it
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    data: bytes
+    breaks: list[Break]  # hyphenated line ends, for the proofreading report
+    pages: PrintPages
+    front_pages: int = 0
+    notes_placed: tuple[int, int] = (0, 0)  # (on their call's page, all)
 
 
 def _environment() -> jinja2.Environment:
@@ -62,50 +99,68 @@ def stylesheets(book: m.Book, name: str) -> list[Path]:
     return sheets
 
 
-def build_html(book: m.Book, timestamp: str) -> str:
+@dataclass
+class _Html:
+    """What both documents share: the book's parts rendered once."""
+
+    book: m.Book
+    timestamp: str
+    front: list[_Part] = field(default_factory=list)
+    body: list[_Part] = field(default_factory=list)
+    toc: list[_TocEntry] = field(default_factory=list)
+
+
+def _prepare(book: m.Book, timestamp: str) -> _Html:
     manifest = book.manifest
     tag = manifest.language
     writer = XhtmlWriter("pdf")
-    rendered: list[_Part] = []
-    toc = []
+    out = _Html(book, timestamp)
     for item in [*book.front, *book.chapters, *book.back]:
+        target = out.front if item in book.front else out.body
         if isinstance(item, str):
-            rendered.append(_Part(item))
+            target.append(_Part(item))
             continue
         head = parts.chapter_head(item, tag)
         ctx = Context("pdf", item.lang, item)
         kind = {"chapter": "chapter", "front": "front-text", "back": "back"}[item.kind]
         attrs = Markup(lang_attrs(item.lang)) if item.lang != tag else Markup("")
-        rendered.append(_Part(kind, head, Markup(writer.blocks(item.blocks, ctx)), attrs))
-        toc.append({"id": item.id, "title": item.title, "byline": head.byline,
-                    "kind": item.kind})
+        target.append(_Part(kind, head, Markup(writer.blocks(item.blocks, ctx)), attrs,
+                            head.byline or manifest.title))
+        out.toc.append(_TocEntry(item.id, item.title, head.byline, item.kind))
+    return out
+
+
+def _html(prepared: _Html, which: str, pad: bool = False) -> str:
+    book = prepared.book
+    manifest = book.manifest
+    tag = manifest.language
     authors = parts.book_authors(manifest, book.chapters)
     names = parts.editors(manifest)
-    labels = {key: langmod.label(tag, key) for key in ("contents", "colophon")}
     template = _environment().get_template("print.html.j2")
     return template.render(
         book=manifest,
+        which=which,
+        pad=pad,
         authors=authors,
         authors_line=langmod.join_names(tag, authors),
         editors_line=langmod.label(tag, "editor", names=langmod.join_names(tag, names))
         if names else "",
-        parts=rendered,
-        toc=toc,
-        labels=labels,
-        colophon=parts.colophon(manifest, book.chapters, f"{FONT_NAME}"),
+        parts=prepared.front if which == "front" else prepared.body,
+        toc=prepared.toc,
+        labels={key: langmod.label(tag, key) for key in ("contents", "colophon")},
+        colophon=parts.colophon(manifest, book.chapters, FONT_NAME),
         font_faces=Markup(font_faces()),
         stylesheets=[p.as_uri() for p in stylesheets(book, "print.css")],
-        timestamp=timestamp,
+        timestamp=prepared.timestamp,
     )
 
 
 class _CollectCssProblems(logging.Handler):
-    """WeasyPrint logs CSS problems without the file; we report them as diagnostics."""
+    """WeasyPrint logs CSS and loading problems; we report them as diagnostics."""
 
-    def __init__(self, report: Report, root: Path) -> None:
+    def __init__(self, report: Report) -> None:
         super().__init__(logging.WARNING)
         self.report = report
-        self.root = root
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage().splitlines()[0][:300]
@@ -118,21 +173,6 @@ class _CollectCssProblems(logging.Handler):
                               "fetched from the network")
             return
         self.report.warning("P002", message, None)
-
-
-@dataclass(frozen=True)
-class PrintPages:
-    """Where the printed pages begin, for the EPUB's page-list."""
-
-    labels: list[str]  # the folio printed on each page, in order ('i', 'ii', …, '1', …)
-    first_anchor: list[str | None]  # per page: the first element id that starts on it
-
-
-@dataclass(frozen=True)
-class PdfResult:
-    data: bytes
-    breaks: list[Break]  # hyphenated line ends, for the proofreading report
-    pages: PrintPages
 
 
 @contextmanager
@@ -151,31 +191,107 @@ def _font_timestamp(epoch: int) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = before
 
 
+def _roman(number: int) -> str:
+    values = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+              (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+    out = ""
+    for value, letters in values:
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def _page_labels(front_pages: int) -> Callable[[object, pydyf.PDF], None]:
+    """/PageLabels, so viewers show 'iii' and '1' as printed (WeasyPrint writes none)."""
+
+    def finisher(document: object, pdf: pydyf.PDF) -> None:
+        numbers = pydyf.Array()
+        if front_pages:
+            numbers.extend([0, pydyf.Dictionary({"S": "/r"})])
+        numbers.extend([front_pages, pydyf.Dictionary({"S": "/D"})])
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": numbers})
+
+    return finisher
+
+
+def _note_spans(book: m.Book) -> dict[str, Span]:
+    return {note.id: Span(chapter.path.as_posix(), note.line, 1)
+            for chapter in book.documents for note in chapter.footnotes}
+
+
 def render_pdf(book: m.Book, timestamp: dt.datetime, report: Report) -> PdfResult:
     import weasyprint
 
-    html = build_html(book, timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    for problem in weasyfix.apply():
+        report.warning("P005", f"WeasyPrint's footnote layout is not corrected: {problem}",
+                       None, "footnotes may stand a page after their calls; use the "
+                       "WeasyPrint version antologi pins")
+    options = book.manifest.pdf
+    prepared = _prepare(book, timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
     root = book.manifest.root
     sandbox = Sandbox(roots=(root, PACKAGE_DIR, font_dir()), excluded=(root / "build",))
+    fetcher = ProjectFetcher(sandbox)
     logger = logging.getLogger("weasyprint")
-    handler = _CollectCssProblems(report, root)
+    handler = _CollectCssProblems(report)
     logger.addHandler(handler)
+
+    def layout(html: str) -> weasyprint.Document:
+        return weasyprint.HTML(string=html, base_url=root.as_uri() + "/",
+                               url_fetcher=fetcher).render(pdf_tags=_tagged(options.variant))
+
     try:
         with _font_timestamp(int(timestamp.timestamp())):
-            document = weasyprint.HTML(string=html, base_url=root.as_uri() + "/",
-                                       url_fetcher=ProjectFetcher(sandbox)).render()
-            data = document.write_pdf()
+            body = layout(_html(prepared, "body"))
+            starts = _anchor_pages(body)
+            for entry in prepared.toc:
+                if entry.kind != "front" and entry.id in starts:
+                    entry.page = str(starts[entry.id])
+            front_pages: list = []
+            if prepared.front:
+                front = layout(_html(prepared, "front"))
+                if len(front.pages) % 2:  # keep the body's page 1 a recto
+                    front = layout(_html(prepared, "front", pad=True))
+                front_pages = list(front.pages)
+                document = front.copy(front_pages + list(body.pages))
+            else:
+                document = body
+            variant = None if options.variant == "none" else options.variant
+            data = document.write_pdf(finisher=_page_labels(len(front_pages)),
+                                      pdf_variant=variant, pdf_tags=_tagged(options.variant))
     finally:
         logger.removeHandler(handler)
     assert isinstance(data, bytes)
-    return PdfResult(data, hyphenated_breaks(document), print_pages(document))
+    labels = ([_roman(n) for n in range(1, len(front_pages) + 1)]
+              + [str(n) for n in range(1, len(body.pages) + 1)])
+    breaks = [Break(int(b.page), b.lang, b.before, b.after) for b in hyphenated_breaks(document)]
+    misplaced, total = misplaced_notes(document)
+    spans = _note_spans(book)
+    for note_id, call_page, note_page in misplaced:
+        report.warning("P004", f"a footnote stands on page {labels[note_page - 1]}, its call "
+                       f"on page {labels[call_page - 1]}", spans.get(note_id),
+                       "shorten the note or the paragraph before it; with pdf.long_notes: "
+                       "endnotes such notes go to the end of the chapter")
+    return PdfResult(data, breaks, PrintPages(labels, _first_anchors(document)),
+                     len(front_pages), (total - len(misplaced), total))
 
 
-def print_pages(document: object) -> PrintPages:
-    labels = [str(n) for n in range(1, len(document.pages) + 1)]  # type: ignore[attr-defined]
+def _tagged(variant: str) -> bool:
+    return variant in ("pdf/ua-1", "pdf/a-3b", "pdf/a-2b")
+
+
+def _anchor_pages(document: object) -> dict[str, int]:
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, 1):  # type: ignore[attr-defined]
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
+
+
+def _first_anchors(document: object) -> list[str | None]:
     first: list[str | None] = []
     for page in document.pages:  # type: ignore[attr-defined]
         # WeasyPrint records every anchor with its position; the topmost is the first.
         anchors = sorted(page.anchors.items(), key=lambda item: (item[1][1], item[1][0]))
         first.append(anchors[0][0] if anchors else None)
-    return PrintPages(labels, first)
+    return first
