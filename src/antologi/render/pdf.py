@@ -28,10 +28,12 @@ from ..diagnostics import Report, Span
 from ..resources import PACKAGE_DIR, ProjectFetcher, Sandbox, font_dir
 from . import parts, weasyfix
 from .footnote_check import misplaced_notes
+from .glyphs import check_glyphs
 from .linebreaks import Break, hyphenated_breaks
 from .xhtml import Context, XhtmlWriter, lang_attrs
 
 FONT_NAME = "EB Garamond"
+FONT_FILES = ("EBGaramond[wght].ttf", "EBGaramond-Italic[wght].ttf")
 
 
 def font_faces() -> str:
@@ -227,6 +229,7 @@ def render_pdf(book: m.Book, timestamp: dt.datetime, report: Report) -> PdfResul
         report.warning("P005", f"WeasyPrint's footnote layout is not corrected: {problem}",
                        None, "footnotes may stand a page after their calls; use the "
                        "WeasyPrint version antologi pins")
+    check_glyphs(book, tuple(font_dir() / name for name in FONT_FILES), FONT_NAME, report)
     options = book.manifest.pdf
     prepared = _prepare(book, timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
     root = book.manifest.root
