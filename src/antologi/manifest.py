@@ -13,7 +13,7 @@ from pathlib import Path
 from . import lang as langmod
 from .diagnostics import BookError, Report, Span
 from .options import EpubOptions, PdfOptions, parse_epub, parse_pdf
-from .yamlpos import Origin, YMap, YNode, YScalar, YSeq, parse
+from .yamlpos import XML_ILLEGAL, Origin, YMap, YNode, YScalar, YSeq, parse
 
 MANIFEST_PATH = "book/book.yaml"
 
@@ -32,6 +32,9 @@ ROLES: dict[str, str] = {
 }
 
 GENERATED_FRONT = ("half-title", "title-page", "colophon", "contents")
+
+# A text's id names its EPUB document (id.xhtml) and is the prefix of its element ids.
+ID_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 GENERATED_BACK = ("notes",)
 
 
@@ -61,6 +64,7 @@ class ChapterRef:
     file: Path  # project-relative
     span: Span
     id: str | None = None
+    id_span: Span | None = None  # where the id is written, for C008
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,10 @@ class Reader:
 
     def string(self, node: YNode, what: str) -> str | None:
         if isinstance(node, YScalar):
-            if node.plain and node.value in ("", "~", "null", "Null", "NULL"):
+            if (node.plain and node.value in ("~", "null", "Null", "NULL")) \
+                    or not node.value.strip():
+                # A blank title or name would give an empty dc:title or heading, which
+                # EPUBCheck rejects.
                 self.report.error("M006", f"{what} is empty", node.span)
                 return None
             return node.value
@@ -187,7 +194,8 @@ def load_manifest(root: Path, report: Report) -> Manifest:
         report.error("M001", f"the manifest is not UTF-8 (byte {exc.start})",
                      Span(MANIFEST_PATH, line, col), "save the file as UTF-8")
         raise BookError(report) from None
-    text = text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _without_control_characters(text, report)
     origin = Origin(MANIFEST_PATH, report=report)
     node = parse(text, origin, "M001", "M002")
     if report.errors and node is None:
@@ -196,6 +204,21 @@ def load_manifest(root: Path, report: Report) -> Manifest:
     if report.errors or manifest is None:
         raise BookError(report)
     return manifest
+
+
+def _without_control_characters(text: str, report: Report) -> str:
+    """Remove what XML forbids, with a warning, as for chapters (C007): PyYAML would stop
+    at the first one, and a value that kept one would make the XHTML ill-formed."""
+    bad = XML_ILLEGAL.search(text)
+    if bad is None:
+        return text
+    line = text.count("\n", 0, bad.start()) + 1
+    col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+    count = len(XML_ILLEGAL.findall(text))
+    report.warning("M013", f"{count} control character(s) removed (first: "
+                   f"U+{ord(bad.group()):04X})", Span(MANIFEST_PATH, line, col),
+                   "they are invisible in most editors and not allowed in XHTML")
+    return XML_ILLEGAL.sub("", text)
 
 
 def _offset_to_line_col(data: bytes, offset: int) -> tuple[int, int]:
@@ -355,11 +378,21 @@ def _project_file(r: Reader, root: Path, node: YNode, what: str) -> Path | None:
         return None
     full = root / candidate
     try:
-        full.resolve().relative_to(root.resolve())
-    except ValueError:
+        resolved = full.resolve()
+    except (OSError, RuntimeError):  # a loop of symbolic links (RuntimeError in 3.11)
+        r.report.error("M009", f"{what} path '{value}' cannot be resolved (a loop of "
+                       "symbolic links?)", node.span, "replace the link by the file")
+        return None
+    if not resolved.is_relative_to(root.resolve()):
         r.report.error("M009", f"{what} path '{value}' points outside the project folder "
                        "(through a symbolic link)", node.span,
                        "copy the file into the project instead of linking to it")
+        return None
+    if resolved.is_relative_to((root / "build").resolve()):
+        # The build folder holds outputs (and a killed run's leftovers), never sources.
+        r.report.error("M009", f"{what} path '{value}' points into the build folder",
+                       node.span, "keep sources in book/ and chapters/; build/ is for "
+                       "outputs only")
         return None
     if not full.is_file():
         r.report.error("M004", f"{what} file '{value}' does not exist", node.span,
@@ -394,6 +427,7 @@ def _chapters(r: Reader, root: Path, node: YNode,
     out = []
     for item in r.sequence(node, "'chapters'"):
         chapter_id = None
+        id_span = None
         file_node: YNode | None = item
         if isinstance(item, YMap):
             fields = r.mapping(item, "a chapter", ("file", "id"), item.span)
@@ -403,7 +437,8 @@ def _chapters(r: Reader, root: Path, node: YNode,
                 continue
             if "id" in fields:
                 chapter_id = r.string(fields["id"][1], "a chapter's id")
-                if chapter_id and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", chapter_id):
+                id_span = fields["id"][1].span
+                if chapter_id and not ID_PATTERN.fullmatch(chapter_id):
                     r.report.error("M007", f"chapter id '{chapter_id}' is not a valid id",
                                    fields["id"][1].span,
                                    "start with a letter; use letters, digits, '-' and '_'")
@@ -412,7 +447,8 @@ def _chapters(r: Reader, root: Path, node: YNode,
         rel_path = _note_file(r, _project_file(r, root, file_node, "chapter"),
                               file_node.span, seen)
         if rel_path is not None:
-            out.append(ChapterRef(rel_path, file_node.span, chapter_id))
+            out.append(ChapterRef(rel_path, file_node.span, chapter_id,
+                                  id_span if chapter_id else None))
     return out
 
 

@@ -4,15 +4,29 @@ PyYAML's composer gives a node tree with marks; we convert it ourselves so that 
 not YAML 1.1's resolver, decides types: ``lang: no`` stays the string "no", ``1:20`` is not
 a sexagesimal number and an unquoted date stays text. Duplicate keys are reported (PyYAML
 silently keeps the last one).
+
+Hostile input is refused before the tree is built (issue 7): aliases (a "billion laughs"
+document expands exponentially, a recursive one never ends), nesting deeper than
+``MAX_DEPTH`` (PyYAML's composer recurses and would overflow the stack), and values with
+characters XML 1.0 forbids are cleaned with a warning (a double-quoted "\\a" or "\\ud800"
+would otherwise make every XHTML document ill-formed).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
 
 from .diagnostics import Report, Span
+
+MAX_DEPTH = 32
+"""Deepest nesting of lists and mappings accepted: a manifest needs three or four."""
+
+# Characters XML 1.0 does not allow (C0 controls but tab and newline, lone surrogates,
+# U+FFFE/U+FFFF) and DEL, which is invisible and never meant.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass
@@ -55,6 +69,8 @@ def _span(mark: yaml.Mark | None, origin: Origin) -> Span:
 def parse(text: str, origin: Origin, code_syntax: str, code_dup: str) -> YNode | None:
     """Parse one YAML document; syntax errors and duplicate keys go to origin.report."""
     try:
+        if not _screen(text, origin, code_syntax):
+            return None
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -74,6 +90,15 @@ def parse(text: str, origin: Origin, code_syntax: str, code_dup: str) -> YNode |
             "'[', '{', '*', '&', '!', '%' or '@'",
         )
         return None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow in a stream (C1 controls and the like): name it
+        # and say where it is, as for any other syntax error.
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        origin.report.error(code_syntax, f"invalid YAML: character U+{exc.character:04X} is "
+                            "not allowed", Span(origin.path, line + origin.line_offset, col),
+                            "delete the invisible character (retype the line)")
+        return None
     except yaml.YAMLError as exc:
         origin.report.error(code_syntax, f"invalid YAML: {exc}", Span(origin.path))
         return None
@@ -82,10 +107,48 @@ def parse(text: str, origin: Origin, code_syntax: str, code_dup: str) -> YNode |
     return _convert(node, origin, code_dup)
 
 
+def _screen(text: str, origin: Origin, code_syntax: str) -> bool:
+    """Walk the event stream (iteratively, so it cannot overflow) before composing:
+    refuse aliases and too deep nesting. False when the document must not be composed."""
+    depth = 0
+    aliases: list[yaml.AliasEvent] = []
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            aliases.append(event)
+        elif isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                origin.report.error(
+                    code_syntax, f"YAML nested more than {MAX_DEPTH} levels deep",
+                    _span(event.start_mark, origin),
+                    "a manifest or front matter needs only a few levels; check the brackets")
+                return False
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    if aliases:
+        more = f" (and {len(aliases) - 1} more)" if len(aliases) > 1 else ""
+        origin.report.error(
+            "M012", f"the alias '*{aliases[0].anchor}' is not allowed{more}",
+            _span(aliases[0].start_mark, origin),
+            "write the value out in full; aliases can make a small file expand without limit")
+        return False
+    return True
+
+
 def _convert(node: yaml.Node, origin: Origin, code_dup: str) -> YNode:
     span = _span(node.start_mark, origin)
     if isinstance(node, yaml.ScalarNode):
-        return YScalar(str(node.value), span, plain=node.style in (None, ""))
+        value = str(node.value)
+        bad = XML_ILLEGAL.search(value)
+        if bad:
+            count = len(XML_ILLEGAL.findall(value))
+            origin.report.warning(
+                "M013", f"{count} control character(s) removed from a value (first: "
+                f"U+{ord(bad.group()):04X})", span,
+                "an escape like \\a, \\0 or \\ud800 in a double-quoted value makes a "
+                "character that is not allowed in XHTML")
+            value = XML_ILLEGAL.sub("", value)
+        return YScalar(value, span, plain=node.style in (None, ""))
     if isinstance(node, yaml.SequenceNode):
         return YSeq([_convert(n, origin, code_dup) for n in node.value], span)
     assert isinstance(node, yaml.MappingNode)
