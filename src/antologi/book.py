@@ -2,40 +2,93 @@
 
 from __future__ import annotations
 
+import re
+
 from .diagnostics import BookError, Report, Span
 from .manifest import Manifest
 from .markdown import parse_chapter
 from .model import Book, Chapter
+
+# Names the book itself uses next to the texts' ids: EPUB manifest items and package
+# metadata (ebooklib shares one XML id space between them: a chapter called 'title' or
+# 'css' gives a duplicate id, one called 'nav' overwrites nav.xhtml in the zip) and the
+# generated parts of the PDF.
+RESERVED_IDS = frozenset({
+    "id", "title", "subtitle", "css", "nav", "ncx", "toc", "toc-title", "landmarks", "cover",
+    "half-title", "title-page", "colophon", "contents", "notes",
+})
+_RESERVED_PATTERN = re.compile(r"(?:creator|contributor)\d+")
 
 
 def load_book(manifest: Manifest, report: Report) -> Book:
     """Parse all texts; collect every problem of every file before stopping."""
     root = manifest.root
     chapters: list[Chapter] = []
+    places: dict[int, tuple[Span, bool]] = {}  # id(chapter) -> where its id is, explicit?
     for ref in manifest.chapters:
+        spans: dict[str, Span] = {}
         chapter = parse_chapter(root, ref.file, manifest.language, report,
-                                chapter_id=ref.id)
+                                chapter_id=ref.id, spans=spans)
         if chapter is not None:
             chapters.append(chapter)
-    front = _matter(manifest, manifest.front_matter, "front", report)
-    back = _matter(manifest, manifest.back_matter, "back", report)
+            places[id(chapter)] = _place(ref.id_span or spans.get("id"), ref.file.as_posix())
+    front = _matter(manifest, manifest.front_matter, "front", report, places)
+    back = _matter(manifest, manifest.back_matter, "back", report, places)
     _unlisted(manifest, report)
+    book = Book(manifest, chapters, front, back)
+    _check_ids(book, places, report)
     if report.errors:
         raise BookError(report)
-    return Book(manifest, chapters, front, back)
+    return book
 
 
-def _matter(manifest: Manifest, parts: tuple, kind: str, report: Report) -> list[Chapter | str]:
+def _matter(manifest: Manifest, parts: tuple, kind: str, report: Report,
+            places: dict[int, tuple[Span, bool]]) -> list[Chapter | str]:
     out: list[Chapter | str] = []
     for part in parts:
         if part.kind != "markdown":
             out.append(part.kind)
             continue
+        spans: dict[str, Span] = {}
         text = parse_chapter(manifest.root, part.file, manifest.language, report, kind=kind,
-                             title=part.title)
+                             title=part.title, spans=spans)
         if text is not None:
             out.append(text)
+            places[id(text)] = _place(spans.get("id"), part.file.as_posix())
     return out
+
+
+def _place(explicit: Span | None, path: str) -> tuple[Span, bool]:
+    """Where a text's id comes from: an 'id' written somewhere, or its file name."""
+    return (explicit, True) if explicit else (Span(path, 1, 1), False)
+
+
+def _check_ids(book: Book, places: dict[int, tuple[Span, bool]], report: Report) -> None:
+    """C008: every text needs an id of its own (it names the text's EPUB document and
+    prefixes its element ids). Compared without case: EPUB readers unpack on file systems
+    that do not tell 'Forsta.xhtml' from 'forsta.xhtml'."""
+    seen: dict[str, tuple[Chapter, Span]] = {}
+    for chapter in book.documents:
+        span, explicit = places.get(id(chapter), _place(None, chapter.path.as_posix()))
+        key = chapter.id.casefold()
+        how = "its 'id'" if explicit else "its file name"
+        if key in RESERVED_IDS or _RESERVED_PATTERN.fullmatch(key):
+            report.error("C008", f"the text '{chapter.path.as_posix()}' gets the id "
+                         f"'{chapter.id}' from {how}, a name the book uses itself", span,
+                         "give the text another id: - {file: "
+                         f"{chapter.path.as_posix()}, id: text-{chapter.id}}} in the "
+                         "manifest, or 'id:' in its front matter")
+            continue
+        if key in seen:
+            other, other_span = seen[key]
+            report.error("C008", f"two texts have the id '{chapter.id}': "
+                         f"{other.path.as_posix()} (at {other_span}) and "
+                         f"{chapter.path.as_posix()}", span,
+                         "give one of them another id: - {file: "
+                         f"{chapter.path.as_posix()}, id: ...}} in the manifest, or "
+                         "'id:' in its front matter")
+            continue
+        seen[key] = (chapter, span)
 
 
 def _unlisted(manifest: Manifest, report: Report) -> None:

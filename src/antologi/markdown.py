@@ -3,6 +3,18 @@
 markdown-it-py does the parsing (raw HTML off: it is escaped, never passed through); this
 module turns its token stream into the typed tree of model.py and reports what is wrong
 with file:line:col.
+
+Hostile input gets an error, never a crash and never silent loss (issue 7):
+- nesting: markdown-it's commonmark preset stops parsing at 20 levels (maxNesting) and
+  silently drops what is deeper. We raise that ceiling to PARSER_NESTING and report
+  anything deeper than the stated limits (MAX_BLOCK_DEPTH, MAX_INLINE_DEPTH) as C011, so
+  content is never dropped unseen. Emphasis is not bounded by maxNesting at all
+  (``*`` × 25 000 around a word nests 12 500 levels): deeper inlines are flattened after
+  the error, so no later stage recurses that deep.
+- links: markdown-it's validateLink silently turns ``[x](javascript:…)`` into plain text;
+  we accept every link in the parser and report the schemes we do not allow (C009) and
+  links to files or places, which would dangle in the EPUB (C010).
+- images: checked against the project folder by assets.check_image (I001–I006).
 """
 
 from __future__ import annotations
@@ -12,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -21,8 +34,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from . import model as m
+from .assets import check_image
 from .diagnostics import Report, Span
-from .manifest import ROLES, Creator, Reader, check_language
+from .manifest import ID_PATTERN, ROLES, Creator, Reader, check_language
 from .yamlpos import Origin, YMap, YScalar, parse
 
 FRONT_MATTER_KEYS = ("title", "subtitle", "authors", "translators", "contributors", "lang",
@@ -36,10 +50,28 @@ _UNDEFINED_REF = re.compile(r"\[\^([^\]\s]+)\]")
 _FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 _CONTAINER_ATTRS = re.compile(r"^\{\s*lang\s*=\s*(\"?)([^\s\"}]+)\1\s*\}$")
 
+MAX_BLOCK_DEPTH = 16
+"""Block quotes, list items and language passages may nest this deep."""
+MAX_INLINE_DEPTH = 16
+"""Emphasis, strong emphasis, links and language spans may nest this deep."""
+PARSER_NESTING = 64
+"""markdown-it's maxNesting: above what the limits allow (a list level costs it two), so
+whatever it would drop is always deeper than a limit, and so reported."""
+
+LINK_SCHEMES = ("http", "https", "mailto")
+"""The only schemes a link may have: javascript:, vbscript:, data: and file: links run code
+or reach into the reader's machine; other schemes mean nothing in a book."""
+
+_BLOCK_NESTING = {"blockquote_open": 1, "blockquote_close": -1, "list_item_open": 1,
+                  "list_item_close": -1, "container_lang_open": 1, "container_lang_close": -1}
+
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False})
+    md = MarkdownIt("commonmark", {"html": False, "maxNesting": PARSER_NESTING})
+    # Every link reaches the tree, where it is checked and reported (C009), instead of
+    # being left as text without a word (markdown-it's default validateLink).
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
     md.use(front_matter_plugin).use(footnote_plugin)
     md.use(attrs_plugin, spans=True, allowed=["lang"])
     md.use(container_plugin, name="lang",
@@ -97,27 +129,33 @@ def read_source(root: Path, rel_path: Path, report: Report) -> Source | None:
 
 def parse_chapter(root: Path, rel_path: Path, book_lang: str, report: Report,
                   kind: str = "chapter", chapter_id: str | None = None,
-                  title: str | None = None) -> m.Chapter | None:
+                  title: str | None = None,
+                  spans: dict[str, Span] | None = None) -> m.Chapter | None:
+    """Parse one Markdown text. `spans`, when given, receives the places of front-matter
+    values that later checks compare across texts ('id')."""
     source = read_source(root, rel_path, report)
     if source is None:
         return None
     tokens = _parser().parse(source.text, {})
     meta: dict[str, object] = {}
     if tokens and tokens[0].type == "front_matter":
-        meta = _front_matter(source, tokens[0], report)
+        meta = _front_matter(source, tokens[0], report, spans if spans is not None else {})
         tokens = tokens[1:]
+    _check_block_depth(source, tokens, report)
     lang = meta.get("lang") or book_lang
     assert isinstance(lang, str)
-    builder = _Builder(source, report)
+    builder = _Builder(source, report, root)
     blocks, footnotes = builder.build(tokens)
     _check_footnotes(source, footnotes, builder.labels, report)
     name = rel_path.as_posix()
     chapter_title = title or meta.get("title")
+    if isinstance(chapter_title, str) and not chapter_title.strip():
+        chapter_title = None
     if not chapter_title:
         first = next((b for b in blocks if isinstance(b, m.Heading) and b.level == 1), None)
         if first is not None:
             blocks.remove(first)
-            chapter_title = m.plain_text(first.children)
+            chapter_title = m.plain_text(first.children).strip()
     if not chapter_title:
         report.error("C004", "the text has no title", Span(name, 1, 1),
                      "add front matter with 'title: ...' or start with a '# Title' line")
@@ -148,7 +186,25 @@ def _id_from_path(path: Path) -> str:
     return name if name else f"text-{stem or 'x'}"
 
 
-def _front_matter(source: Source, token: Token, report: Report) -> dict[str, object]:
+def _check_block_depth(source: Source, tokens: list[Token], report: Report) -> None:
+    """C011 for the first block nested deeper than MAX_BLOCK_DEPTH (and so for anything
+    markdown-it would have dropped past PARSER_NESTING)."""
+    depth = 0
+    for token in tokens:
+        depth += _BLOCK_NESTING.get(token.type, 0)
+        if depth > MAX_BLOCK_DEPTH:
+            line = token.map[0] + 1 if token.map else 1
+            text = source.lines[line - 1] if line <= len(source.lines) else ""
+            col = len(text) - len(text.lstrip()) + 1
+            report.error("C011", f"blocks nested more than {MAX_BLOCK_DEPTH} deep (block "
+                         "quotes, list items, language passages)",
+                         Span(source.path.as_posix(), line, col),
+                         "flatten the structure; deeper nesting would be dropped, not shown")
+            return
+
+
+def _front_matter(source: Source, token: Token, report: Report,
+                  spans: dict[str, Span]) -> dict[str, object]:
     name = source.path.as_posix()
     origin = Origin(name, line_offset=1, report=report)
     node = parse(token.content, origin, "C002", "M002")
@@ -162,6 +218,14 @@ def _front_matter(source: Source, token: Token, report: Report) -> dict[str, obj
     for key in ("title", "subtitle", "source", "id"):
         if key in fields:
             meta[key] = r.string(fields[key][1], f"'{key}'")
+    if meta.get("id") is not None:
+        id_node = fields["id"][1]
+        if not ID_PATTERN.fullmatch(str(meta["id"])):
+            report.error("M007", f"id '{meta['id']}' is not a valid id", id_node.span,
+                         "start with a letter; use letters, digits, '-' and '_'")
+            meta["id"] = None
+        else:
+            spans["id"] = id_node.span
     if "lang" in fields:
         value = r.string(fields["lang"][1], "'lang'")
         if value is not None:
@@ -190,10 +254,12 @@ def _front_matter(source: Source, token: Token, report: Report) -> dict[str, obj
 class _Builder:
     """markdown-it tokens -> model nodes."""
 
-    def __init__(self, source: Source, report: Report) -> None:
+    def __init__(self, source: Source, report: Report, root: Path) -> None:
         self.source = source
         self.report = report
+        self.root = root
         self.name = source.path.as_posix()
+        self.too_deep = False  # C011 for inlines is reported once per text
 
     @cached_property
     def labels(self) -> dict[str, list[int]]:
@@ -312,6 +378,8 @@ class _Builder:
         children = inline.children or []
         end_line = inline.map[1] if inline.map else line
         stack: list[tuple[str, list[m.Inline], dict]] = [("root", [], {})]
+        flattened = 0  # open tokens past MAX_INLINE_DEPTH whose wrappers are left out
+        images = 0
         for tok in children:
             out = stack[-1][1]
             kind = tok.type
@@ -328,14 +396,79 @@ class _Builder:
                 out.append(m.FootnoteRef(str(tok.meta["label"])))
             elif kind == "image":
                 alt = "".join(c.content for c in (tok.children or []))
-                out.append(m.Image(str(tok.attrs.get("src", "")), alt,
-                                   _opt(tok.attrs.get("title"))))
+                src = str(tok.attrs.get("src", ""))
+                images += 1
+                check_image(self.root, src, alt, self._nth("![", images, line, end_line),
+                            self.report)
+                out.append(m.Image(src, alt, _opt(tok.attrs.get("title"))))
             elif kind.endswith("_open"):
+                if len(stack) > MAX_INLINE_DEPTH:
+                    flattened += 1
+                    self._too_deep_inline(tok, line, end_line)
+                    continue
                 stack.append((kind[:-5], [], dict(tok.attrs)))
+            elif kind.endswith("_close") and flattened:
+                flattened -= 1
             elif kind.endswith("_close") and len(stack) > 1:
                 name, kids, attrs = stack.pop()
                 stack[-1][1].append(self._wrap(name, kids, attrs, line, end_line))
+        while len(stack) > 1:  # an open token without its close: keep what it held
+            name, kids, attrs = stack.pop()
+            stack[-1][1].append(self._wrap(name, kids, attrs, line, end_line))
         return stack[0][1]
+
+    def _nth(self, needle: str, n: int, line: int, end_line: int) -> Span:
+        """Where the n-th needle of a paragraph is (images: '![')."""
+        lines = self.source.lines
+        seen = 0
+        for number in range(max(line, 1), min(max(end_line, line), len(lines)) + 1):
+            start = lines[number - 1].find(needle)
+            while start >= 0:
+                seen += 1
+                if seen == n:
+                    return Span(self.name, number, start + 1)
+                start = lines[number - 1].find(needle, start + 1)
+        return Span(self.name, line, 0)
+
+    def _too_deep_inline(self, tok: Token, line: int, end_line: int) -> None:
+        if self.too_deep:
+            return
+        self.too_deep = True
+        span = self.source.find(tok.markup, line, end_line) if tok.markup else Span(
+            self.name, line, 0)
+        self.report.error("C011", f"inline markup nested more than {MAX_INLINE_DEPTH} deep "
+                          "(emphasis, links, language spans)", span,
+                          "check for runs of '*' or '_' that open more emphasis than meant")
+
+    def _check_link(self, href: str, line: int, end_line: int) -> bool:
+        """C009/C010 for a link that must not reach the book; True when it may."""
+        try:
+            parts = urlsplit(href)
+            scheme = parts.scheme.lower()
+        except ValueError:
+            parts, scheme = None, ""
+        if parts is not None and scheme in LINK_SCHEMES:
+            return True
+        shown = href if len(href) <= 60 else href[:57] + "…"
+        span = self._find_any((unquote(href), href, "](", "<"), line, end_line)
+        if parts is None or scheme:
+            self.report.error("C009", f"the link '{shown}' is not allowed", span,
+                              f"links may only be {', '.join(s + ':' for s in LINK_SCHEMES)}"
+                              " addresses; javascript:, file: and data: links are refused")
+        else:
+            self.report.error("C010", f"the link '{shown}' points to a file or a place, not "
+                              "a web address", span,
+                              "write a full address (https://…); links to files and places "
+                              "inside the book are not supported")
+        return False
+
+    def _find_any(self, needles: tuple[str, ...], line: int, end_line: int) -> Span:
+        for needle in needles:
+            if needle:
+                span = self.source.find(needle, line, end_line)
+                if span.col:
+                    return span
+        return Span(self.name, line, 0)
 
     def _wrap(self, name: str, kids: list[m.Inline], attrs: dict, line: int,
               end_line: int) -> m.Inline:
@@ -344,7 +477,10 @@ class _Builder:
         if name == "strong":
             return m.Strong(kids)
         if name == "link":
-            return m.Link(str(attrs.get("href", "")), kids, _opt(attrs.get("title")))
+            href = str(attrs.get("href", ""))
+            if not self._check_link(href, line, end_line):
+                return m.Span(kids, "")
+            return m.Link(href, kids, _opt(attrs.get("title")))
         if name == "span":
             value = attrs.get("lang")
             span = self.source.find("]{", line, end_line)

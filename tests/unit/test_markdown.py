@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from antologi import model as m
 from antologi.diagnostics import Report
 from antologi.markdown import parse_chapter
@@ -99,3 +101,192 @@ def test_unknown_front_matter_key(tmp_path: Path) -> None:
     _, problems = _parse(tmp_path, "---\ntitle: T\nauthor: X\n---\n\nA.\n")
     assert problems == ["chapters/01-text.md:3:1: error[M003]: unknown key 'author' in the "
                         "front matter"]
+
+
+# --- hostile Markdown (issue 7) ----------------------------------------------------------
+
+BAD = Path(__file__).resolve().parent.parent / "data" / "bad"
+
+
+def test_block_nesting_at_the_limit_is_kept_whole(tmp_path: Path) -> None:
+    from antologi.markdown import MAX_BLOCK_DEPTH
+
+    chapter, problems = _parse(tmp_path, "# T\n\n" + "> " * MAX_BLOCK_DEPTH + "djupt\n")
+    assert problems == [] and chapter is not None
+    assert m.plain_text(list(m.walk(chapter.blocks))[-1:]) == "djupt"
+
+
+def test_block_nesting_past_the_limit_is_an_error_not_dropped_text(tmp_path: Path) -> None:
+    # markdown-it's commonmark preset would silently drop 'djupt' past 20 levels.
+    _, problems = _parse(tmp_path, "# T\n\n" + "> " * 17 + "djupt\n")
+    assert problems == ["chapters/01-text.md:3:1: error[C011]: blocks nested more than 16 "
+                        "deep (block quotes, list items, language passages)"]
+    _, problems = _parse(tmp_path, "# T\n\n" + "> " * 5000 + "djupt\n")
+    assert [p.split("]")[0] for p in problems] == ["chapters/01-text.md:3:1: error[C011"]
+
+
+def test_nested_lists_past_the_limit(tmp_path: Path) -> None:
+    text = "# T\n\n" + "".join("  " * i + "- punkt\n" for i in range(40))
+    _, problems = _parse(tmp_path, text)
+    assert problems == ["chapters/01-text.md:19:33: error[C011]: blocks nested more than 16 "
+                        "deep (block quotes, list items, language passages)"]
+
+
+def test_runaway_emphasis_is_an_error_and_the_tree_stays_shallow(tmp_path: Path) -> None:
+    chapter, problems = _parse(tmp_path, "# T\n\n" + "*" * 25_000 + "a" + "*" * 25_000 + "\n")
+    assert problems == ["chapters/01-text.md:3:1: error[C011]: inline markup nested more "
+                        "than 16 deep (emphasis, links, language spans)"]
+    assert chapter is not None
+
+    def depth(nodes: list) -> int:
+        return 1 + max((depth(m.children_of(n)) for n in nodes), default=0)
+
+    assert depth(chapter.blocks) <= 16 + 3  # the list of blocks, a paragraph, a text
+
+
+@pytest.mark.parametrize(("link", "shown"), [
+    ("[x](javascript:alert(1))", "javascript:alert(1)"),
+    ("[x](JavaScript:alert(1))", "JavaScript:alert(1)"),
+    ("[x](&#106;avascript:alert(1))", "javascript:alert(1)"),
+    ("<javascript:alert(1)>", "javascript:alert(1)"),
+    ("[x](vbscript:msgbox)", "vbscript:msgbox"),
+    ("[x](file:///etc/passwd)", "file:///etc/passwd"),
+    ("<file:///etc/passwd>", "file:///etc/passwd"),
+    ("[x](data:text/html;base64,PHNjcmlwdD4=)", "data:text/html;base64,PHNjcmlwdD4="),
+])
+def test_links_with_schemes_that_are_not_allowed(tmp_path: Path, link: str,
+                                                  shown: str) -> None:
+    chapter, problems = _parse(tmp_path, f"# T\n\nSe {link} här.\n")
+    assert len(problems) == 1
+    assert problems[0].startswith("chapters/01-text.md:3:")
+    assert f"error[C009]: the link '{shown}' is not allowed" in problems[0]
+    assert chapter is not None
+    assert not [n for n in m.walk(chapter.blocks) if isinstance(n, m.Link)]
+
+
+@pytest.mark.parametrize("href", ["andra.md", "#not", "../x.html", "//example.org/x"])
+def test_links_to_files_and_places(tmp_path: Path, href: str) -> None:
+    _, problems = _parse(tmp_path, f"# T\n\nSe [där]({href}).\n")
+    assert problems == [f"chapters/01-text.md:3:10: error[C010]: the link '{href}' points to "
+                        "a file or a place, not a web address"]
+
+
+def test_web_and_mail_links_are_fine(tmp_path: Path) -> None:
+    chapter, problems = _parse(tmp_path, "# T\n\n[a](https://example.org/a?b=c) "
+                               "<http://example.org> [b](mailto:a@example.org)\n")
+    assert problems == [] and chapter is not None
+    assert [n.href for n in m.walk(chapter.blocks) if isinstance(n, m.Link)] == [
+        "https://example.org/a?b=c", "http://example.org", "mailto:a@example.org"]
+
+
+def _image_problems(tmp_path: Path, src: str, alt: str = "Bild") -> list[str]:
+    _, problems = _parse(tmp_path, f"# T\n\nText ![{alt}]({src}) text.\n")
+    return problems
+
+
+def test_a_good_image(tmp_path: Path) -> None:
+    from PIL import Image
+
+    (tmp_path / "images").mkdir()
+    Image.new("RGB", (8, 8), (10, 20, 30)).save(tmp_path / "images" / "karta.png")
+    assert _image_problems(tmp_path, "images/karta.png") == []
+
+
+@pytest.mark.parametrize(("src", "expected"), [
+    ("http://127.0.0.1:9/x.png", "error[I001]: the image 'http://127.0.0.1:9/x.png' is not "
+                                 "a file of the project; nothing is fetched"),
+    ("https://example.org/x.png", "error[I001]: the image 'https://example.org/x.png' is not "
+                                  "a file of the project"),
+    ("//example.org/x.png", "error[I001]: the image '//example.org/x.png' is not a file"),
+    ("data:image/png;base64,iVBORw0KGgo=", "error[I001]: the image 'data:image/png;base64,"
+                                           "iVBORw0KGgo=' is an embedded data: URI"),
+    ("/etc/hostname", "error[I003]: the image '/etc/hostname' leaves the project folder"),
+    ("../../etc/hostname", "error[I003]: the image '../../etc/hostname' leaves the project"),
+    ("images/../../x.png", "error[I003]: the image 'images/../../x.png' leaves the project"),
+    ("file:///etc/hostname", "error[I003]: the image 'file:///etc/hostname' leaves the "
+                             "project folder"),
+    ("~/x.png", "error[I003]: the image '~/x.png' leaves the project folder"),
+    ("images/saknas.png", "error[I002]: the image file 'images/saknas.png' does not exist"),
+    ("", "error[I002]: an image has no file name"),
+])
+def test_images_that_are_refused(tmp_path: Path, src: str, expected: str) -> None:
+    problems = _image_problems(tmp_path, src)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("chapters/01-text.md:3:6: ")
+    assert expected in problems[0]
+
+
+def test_image_through_a_symlink_out_of_the_project(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    outside = tmp_path / "secret.png"
+    from PIL import Image
+
+    Image.new("RGB", (4, 4)).save(outside)
+    (root / "images").mkdir(parents=True)
+    (root / "images" / "x.png").symlink_to(outside)
+    assert _image_problems(root, "images/x.png") == [
+        "chapters/01-text.md:3:6: error[I003]: the image 'images/x.png' points outside the "
+        "project folder (through a symbolic link)"]
+
+
+def test_image_in_the_build_folder(tmp_path: Path) -> None:
+    from PIL import Image
+
+    (tmp_path / "build").mkdir()
+    Image.new("RGB", (4, 4)).save(tmp_path / "build" / "old.png")
+    assert _image_problems(tmp_path, "build/old.png") == [
+        "chapters/01-text.md:3:6: error[I003]: the image 'build/old.png' points into the "
+        "build folder"]
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("truncated.png", "error[I004]: the image 'images/truncated.png' cannot be decoded "
+                      "(image file is truncated)"),
+    ("not-an-image.png", "error[I004]: the image 'images/not-an-image.png' is not an image "
+                         "Pillow can read"),
+    ("picture.bmp", "error[I004]: the image 'images/picture.bmp' is a BMP file, which is not "
+                    "an EPUB image format"),
+    ("bomb-50mp.png", "error[I005]: the image 'images/bomb-50mp.png' is 10000 × 5000 pixels "
+                      "(the limit is 40,000,000 pixels)"),
+    ("bomb-10gp.png", "error[I005]: the image 'images/bomb-10gp.png' claims more than "
+                      "40,000,000 pixels"),
+])
+def test_bad_image_files(tmp_path: Path, name: str, expected: str) -> None:
+    import shutil
+
+    (tmp_path / "images").mkdir()
+    shutil.copy(BAD / name, tmp_path / "images" / name)
+    assert _image_problems(tmp_path, f"images/{name}") == [
+        f"chapters/01-text.md:3:6: {expected}"]
+
+
+def test_image_without_alt_text(tmp_path: Path) -> None:
+    from PIL import Image
+
+    (tmp_path / "images").mkdir()
+    Image.new("RGB", (4, 4)).save(tmp_path / "images" / "x.png")
+    assert _image_problems(tmp_path, "images/x.png", alt="") == [
+        "chapters/01-text.md:3:6: error[I006]: the image 'images/x.png' has no alt text"]
+
+
+def test_second_image_of_a_paragraph_is_located(tmp_path: Path) -> None:
+    _, problems = _parse(tmp_path, "# T\n\n![a](https://x/a.png) och\n![b](/etc/b.png)\n")
+    assert [p.split(" error")[0] for p in problems] == [
+        "chapters/01-text.md:3:1:", "chapters/01-text.md:4:1:"]
+
+
+def test_front_matter_id_must_be_an_id(tmp_path: Path) -> None:
+    _, problems = _parse(tmp_path, '---\ntitle: T\nid: "a b<"\n---\n\nText.\n')
+    assert problems == ["chapters/01-text.md:3:5: error[M007]: id 'a b<' is not a valid id"]
+
+
+def test_blank_title_from_heading_is_no_title(tmp_path: Path) -> None:
+    _, problems = _parse(tmp_path, "#    \n\nText.\n")
+    assert problems == ["chapters/01-text.md:1:1: error[C004]: the text has no title"]
+
+
+def test_script_is_text_never_an_element(tmp_path: Path) -> None:
+    chapter, _ = _parse(tmp_path, "# T\n\n<script>alert(1)</script>\n\nA <script>b</script>\n")
+    assert chapter is not None
+    texts = [n.text for n in m.walk(chapter.blocks) if isinstance(n, m.Text)]
+    assert "<script>alert(1)</script>" in "".join(texts)
