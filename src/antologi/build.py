@@ -11,7 +11,7 @@ from . import transforms
 from .book import load_book
 from .diagnostics import BookError, Report
 from .manifest import Manifest, load_manifest
-from .resources import atomic_write
+from .resources import replace_all
 
 FORMATS = ("epub", "pdf")
 
@@ -82,15 +82,25 @@ def build(root: Path, formats: tuple[str, ...] = FORMATS, out_dir: Path | None =
                                                               print_pages)
     if report.has_errors(strict):
         raise BookError(report)
-    write_outputs(rendered, result)
+    from .lock import output_lock
+
+    with output_lock(out):  # one writer at a time; a killed run's temp files go first
+        write_outputs(rendered, result)
     return result
 
 
 def write_outputs(rendered: dict[Path, bytes], result: BuildResult) -> None:
-    """Written only when everything rendered: a failed build leaves the last good book."""
-    for path, data in rendered.items():
-        try:
-            atomic_write(path, data)
-        except OSError as exc:
-            raise EnvironmentProblem(f"could not write {path}: {exc.strerror}") from exc
+    """Written only when everything rendered: a failed build leaves the last good book.
+    All files of the run are staged first (temporary file in the output folder, fsync,
+    mode 0644), then renamed over the old ones, so the EPUB and PDF of one run go in
+    together or not at all. The caller holds the folder's lock (lock.output_lock)."""
+    from .diagnostics import rel
+
+    try:
+        replace_all(rendered)
+    except OSError as exc:
+        shown = rel(Path(exc.filename), Path.cwd()) if exc.filename else "the outputs"
+        raise EnvironmentProblem(f"could not write {shown}: {exc.strerror} (B001); the "
+                                 "previous outputs are unchanged") from exc
+    for path in rendered:
         result.outputs[path.name] = path

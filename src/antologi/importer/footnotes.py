@@ -25,6 +25,8 @@ _NOTE_START = re.compile(
     rf"|(?P<sup>[{_SUPERSCRIPTS}]+)\s?)\s*(?=\S)")
 _RULE = re.compile(r"^[_\-–—=*·.]{5,}$")
 _RUN = re.compile(r"\d+")
+_SUP_RUN = re.compile(f"[{_SUPERSCRIPTS}]+")
+_FROM_SUP = str.maketrans(_SUPERSCRIPTS, "0123456789")
 _AFTER_OK = ".,;:?!)]}”’\"»'…"
 _BEFORE_PUNCT = ".,;:!?)]}”’\"»'…*"
 
@@ -44,7 +46,7 @@ def note_start(line: Line) -> tuple[int, bool, int] | None:
     if not match:
         return None
     if match.group("sup"):
-        number = int(match.group("sup").translate(str.maketrans(_SUPERSCRIPTS, "0123456789")))
+        number = int(match.group("sup").translate(_FROM_SUP))
         return number, True, match.end()
     if match.group("bracket"):
         return int(match.group("bracket")), True, match.end()
@@ -67,13 +69,14 @@ def split_notes(lines: list[Line], layout: Layout, expected: int,
                 previous: Note | None) -> tuple[list[Line], list[Note]]:
     """(body lines, notes) of one page; the block starts at the first separated line that
     starts with the next note number (or 1, for notes numbered per page)."""
+    rule = next((i for i, ln in enumerate(lines) if _RULE.match(ln.text)), None)
     start = None
     for i, line in enumerate(lines):
         found = note_start(line)
-        if found and found[0] in (expected, 1) and (found[1] or _separated(lines, i, layout)):
+        if found and found[0] in (expected, 1) and (
+                found[1] or _separated(lines, i, layout) or (rule is not None and rule < i)):
             start = i
             break
-    rule = next((i for i, ln in enumerate(lines) if _RULE.match(ln.text)), None)
     if start is None and rule is None:
         return lines, []
     cut = start if start is not None else len(lines)
@@ -186,6 +189,10 @@ def _scan(body: list[Line], number: int, cursor: tuple[int, int],
             if got:
                 start, strong, how, eat = got
                 found.append(_Candidate(li, start, run.end(), strong, how, eat))
+        for run in _SUP_RUN.finditer(text):  # a superscript call is a call wherever it is
+            if (li, run.start()) >= cursor and run.group().translate(_FROM_SUP) == str(number):
+                found.append(_Candidate(li, run.start(), run.end(), True, "superscript"))
+    found.sort(key=lambda c: (c.line, c.start))
     return found
 
 
@@ -205,12 +212,14 @@ def mark_calls(body: list[Line], notes: list[Note], lang: str, tally: Tally,
         if not options:
             missing.append(note.number)
             continue
-        pick = options[0]
+        # a call in a clear form wins over an earlier one that only may be a call
+        pick = next((o for o in options if o.strong), options[0])
+        rest = [o for o in options if o is not pick]
         line = body[pick.line]
         start = pick.start - 1 if pick.eat_space else pick.start
-        if not pick.strong or len(options) > 1:
-            other = (f"the number at line {body[options[1].line].number} "
-                     f"({_context(body, options[1], 15)})" if len(options) > 1
+        if not pick.strong or rest:
+            other = (f"the number at line {body[rest[0].line].number} "
+                     f"({_context(body, rest[0], 15)})" if rest
                      else "to leave it as a plain number")
             tally.decide(line.number, "footnote",
                          f"the call of note {note.number} on page {page} here "

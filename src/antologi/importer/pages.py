@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
 
 from .decisions import Tally, quote
-from .layout import URL_LINE, Layout
+from .layout import URL_LINE
 from .source import Line
 
 _PAGE_NUMBER = re.compile(
@@ -68,7 +67,7 @@ def _running_lines(lines: list[Line], count_min: int = 3) -> dict[str, list[int]
     for i, ln in enumerate(lines):
         if ln.blank or len(ln.text) > 90 or URL_LINE.match(ln.text):
             continue
-        key = _DIGITS.sub("#", ln.text.lower()).strip(" -–—|·•")
+        key = " ".join(_DIGITS.sub(" ", ln.text.lower()).split()).strip(" -–—|·•")
         if any(ch.isalpha() for ch in key):
             where.setdefault(key, []).append(i)
     return {key: spots for key, spots in where.items()
@@ -143,12 +142,3 @@ def take_urls(page: Page) -> list[Line]:
         i -= 1
     page.lines = page.lines[:end]
     return urls[::-1]
-
-
-def running_head_counts(lines: list[Line]) -> Counter[str]:
-    """For tests and diagnostics: how often each running line recurs."""
-    return Counter({k: len(v) for k, v in _running_lines(lines).items()})
-
-
-def measure_pages(pages: list[Page], layout: Layout) -> Layout:
-    return layout

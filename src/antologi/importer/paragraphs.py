@@ -73,6 +73,13 @@ class Joiner:
             return room <= self.layout.width * 0.6 and plain(nxt.text)[:1].isupper()
         return room <= self.layout.width * 0.94
 
+    def _page_break(self, nxt: Line, new: bool, why: str) -> None:
+        """A sentence ends where the page does: a new paragraph or not is a guess."""
+        self.tally.decide(nxt.number, "paragraph",
+                          "a new paragraph" if new else "to continue the paragraph",
+                          "to continue it" if new else "a new paragraph",
+                          "a sentence ends at the page break; " + why)
+
     def breaks(self, prev: Line, nxt: Line, gap: _Gap) -> bool:
         if gap.empty_paragraph:
             return True
@@ -82,7 +89,11 @@ class Joiner:
         if self.layout.double_spaced:
             if gap.blanks >= 2 or (gap.blanks == 0 and not gap.page):
                 return True
-            return self._short(prev, nxt)
+            new = self._short(prev, nxt)
+            if gap.page and ends_sentence(prev.text):
+                self._page_break(nxt, new, "the line before it is " + ("short" if new
+                                                                       else "full"))
+            return new
         if gap.blanks or gap.page:
             if goes_on:
                 if gap.blanks:  # a page break cuts sentences; an empty line should not
@@ -95,13 +106,12 @@ class Joiner:
             if self.layout.trailing_signal:
                 new = not prev.trailing
                 if ends_sentence(prev.text):
-                    self.tally.decide(nxt.number, "paragraph",
-                                      "a new paragraph" if new else "to continue the paragraph",
-                                      "to continue it" if new else "a new paragraph",
-                                      "a sentence ends at the page break; the previous line "
-                                      + ("has no" if new else "has a") + " trailing space")
+                    self._page_break(nxt, new, "the line before it "
+                                     + ("has no" if new else "has a") + " trailing space")
                 return new
-            return self._short(prev, nxt)
+            new = self._short(prev, nxt)
+            self._page_break(nxt, new, "the line before it is " + ("short" if new else "full"))
+            return new
         if self.layout.trailing_signal and not prev.trailing:
             return not goes_on
         return self.dense and self._short(prev, nxt)
@@ -144,7 +154,7 @@ class Joiner:
             joined = a + b
             lost_hyphen = (self.layout.trailing_signal and not prev.trailing
                            and b[0].islower())
-            known = self.words.count(joined) or self.words.inflected(joined)
+            known = self.words.count(joined)
             # each fragment is counted once, here: elsewhere it must not occur
             split = self.words.count(a) <= 1 and self.words.count(b) <= 1
             if known and (lost_hyphen or split):

@@ -105,9 +105,9 @@ def _candidates(url: str, wrapped: int, words: list[_Word], lines: list[Line]) -
                     break
                 w = words[j].folded
                 concat += w.replace("-", "")
-                hit = w in wanted
-                if hit:
-                    matched.add(w)
+                parts = [p for p in (w, *w.split("-")) if p in wanted]
+                hit = bool(parts)
+                matched.update(parts)
                 if hit or (whole and concat == whole):
                     last, gap = j, 0
                     if whole and concat == whole:
