@@ -68,6 +68,25 @@ _LABELS_SV = {
     "rights": "Rättigheter",
     "identifier": "ISBN/URN",
     "publisher": "Förlag",
+    # Reading list (readinglist.formatting): APA 7 as Swedish guides adapt it.
+    "ref_editor": "Red.",
+    "ref_editors": "Red.",
+    "ref_translator": "Övers.",
+    "ref_no_date": "u.å.",
+    "ref_retrieved": "Hämtad {date} från",
+    "ref_in": "I",
+    "ref_page": "s.",
+    "ref_pages": "s.",
+    "ref_original": "Ursprungligen publicerad {year}",
+    "ref_edition": "{n} uppl.",
+    "ref_video": "Video",
+    "ref_speech": "Tal",
+    "ref_et_al": "et al.",
+    "ref_months": "januari februari mars april maj juni juli augusti september oktober "
+                  "november december",
+    "ref_date": "{year}, {day} {month}",
+    "ref_date_month": "{year}, {month}",
+    "ref_full_date": "{day} {month} {year}",
 }
 
 _LABELS_NB = {
@@ -93,6 +112,25 @@ _LABELS_NB = {
     "rights": "Rettigheter",
     "identifier": "ISBN/URN",
     "publisher": "Forlag",
+    # Reading list (readinglist.formatting): APA 7 as Norwegian guides adapt it.
+    "ref_editor": "Red.",
+    "ref_editors": "Red.",
+    "ref_translator": "Overs.",
+    "ref_no_date": "u.å.",
+    "ref_retrieved": "Hentet {date} fra",
+    "ref_in": "I",
+    "ref_page": "s.",
+    "ref_pages": "s.",
+    "ref_original": "Opprinnelig utgitt {year}",
+    "ref_edition": "{n} utg.",
+    "ref_video": "Video",
+    "ref_speech": "Tale",
+    "ref_et_al": "et al.",
+    "ref_months": "januar februar mars april mai juni juli august september oktober "
+                  "november desember",
+    "ref_date": "{year}, {day}. {month}",
+    "ref_date_month": "{year}, {month}",
+    "ref_full_date": "{day}. {month} {year}",
 }
 
 _LABELS_NN = {
@@ -103,6 +141,9 @@ _LABELS_NN = {
     "back_to_text": "Attende til teksten",
     "translated_by": "Omsett av {names}",
     "rights": "Rettar",
+    "ref_translator": "Oms.",
+    "ref_retrieved": "Henta {date} frå",
+    "ref_original": "Opphavleg utgjeven {year}",
 }
 
 _LABELS_EN = {
@@ -128,6 +169,25 @@ _LABELS_EN = {
     "rights": "Rights",
     "identifier": "ISBN/URN",
     "publisher": "Publisher",
+    # Reading list (readinglist.formatting): APA 7 as published.
+    "ref_editor": "Ed.",
+    "ref_editors": "Eds.",
+    "ref_translator": "Trans.",
+    "ref_no_date": "n.d.",
+    "ref_retrieved": "Retrieved {date}, from",
+    "ref_in": "In",
+    "ref_page": "p.",
+    "ref_pages": "pp.",
+    "ref_original": "Original work published {year}",
+    "ref_edition": "{n} ed.",
+    "ref_video": "Video",
+    "ref_speech": "Speech",
+    "ref_et_al": "et al.",
+    "ref_months": "January February March April May June July August September October "
+                  "November December",
+    "ref_date": "{year}, {month} {day}",
+    "ref_date_month": "{year}, {month}",
+    "ref_full_date": "{month} {day}, {year}",
 }
 
 _LABELS_RU = {
