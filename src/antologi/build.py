@@ -79,7 +79,7 @@ def build(root: Path, formats: tuple[str, ...] = FORMATS, out_dir: Path | None =
         from .render.epub import render_epub
 
         rendered[out / f"{manifest.slug}.epub"] = render_epub(prepared["epub"], timestamp,
-                                                              print_pages)
+                                                              print_pages, report)
     if report.has_errors(strict):
         raise BookError(report)
     from .lock import output_lock

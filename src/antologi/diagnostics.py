@@ -100,6 +100,7 @@ CATALOGUE: dict[str, str] = {
     "T003": "no hyphenation dictionary for a language",
     "T004": "a hyphenation exception line is not understood",
     "E001": "the EPUB could not be written",
+    "E002": "the cover image is missing or not PNG/JPEG",
     "P001": "the PDF could not be written",
     "P002": "a CSS problem in a stylesheet",
     "P003": "a resource of the PDF could not be loaded",

@@ -58,6 +58,11 @@ _LABELS_SV = {
     "cover": "Omslag",
     "start": "Början",
     "landmarks": "Orientering",
+    "pages": "Sidor",
+    "cover_alt": "Omslag: {title}, av {authors}",
+    "a11y_summary": "Boken har innehållsförteckning, rubrikstruktur, fotnoter som länkar "
+    "till och från texten, språkmärkning av varje passage på ett annat språk och den tryckta "
+    "utgåvans sidnummer.",
     "back_to_text": "Tillbaka till texten",
     "note_n": "Not {n}",
     "translated_by": "Översättning: {names}",
@@ -102,6 +107,11 @@ _LABELS_NB = {
     "cover": "Omslag",
     "start": "Begynnelse",
     "landmarks": "Orientering",
+    "pages": "Sider",
+    "cover_alt": "Omslag: {title}, av {authors}",
+    "a11y_summary": "Boka har innholdsfortegnelse, overskriftsstruktur, fotnoter som lenker "
+    "til og fra teksten, språkmerking av hvert avsnitt på et annet språk og sidetallene fra "
+    "den trykte utgaven.",
     "back_to_text": "Tilbake til teksten",
     "note_n": "Note {n}",
     "translated_by": "Oversatt av {names}",
@@ -159,6 +169,11 @@ _LABELS_EN = {
     "cover": "Cover",
     "start": "Start",
     "landmarks": "Landmarks",
+    "pages": "Pages",
+    "cover_alt": "Cover: {title}, by {authors}",
+    "a11y_summary": "The book has a table of contents, a heading structure, footnotes linked "
+    "to and from the text, language markup on every passage in another language, and the "
+    "page numbers of the print edition.",
     "back_to_text": "Back to text",
     "note_n": "Note {n}",
     "translated_by": "Translated by {names}",

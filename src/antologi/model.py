@@ -84,6 +84,7 @@ Inline = Text | Code | SoftBreak | HardBreak | Emph | Strong | Link | Image | Sp
 class Paragraph:
     children: list[Inline]
     line: int
+    id: str = ""  # set for the text's own paragraphs (not notes): page mapping between outputs
 
 
 @dataclass

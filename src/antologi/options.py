@@ -51,6 +51,9 @@ class EpubOptions:
     soft_hyphens: bool = False
     """Write soft hyphens into the EPUB. Off by default: they break dictionary look-up on
     some readers, and `hyphens: auto` with a correct lang serves most of them."""
+    cover: str | None = None
+    """A PNG or JPEG inside the project; unset: a typographic cover is made from the
+    manifest; 'none': no cover."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ class PdfOptions:
     """A footnote too tall for the page of its call: warn, or send it to the chapter's end."""
 
 
-_EPUB_KEYS = ("soft_hyphens",)
+_EPUB_KEYS = ("soft_hyphens", "cover")
 _PDF_KEYS = ("trim", "margins", "font_size", "line_height", "bleed", "marks", "variant",
              "long_notes")
 _MARGIN_KEYS = ("top", "bottom", "inner", "outer")
@@ -80,7 +83,8 @@ def parse_epub(r: Reader, node: YNode) -> EpubOptions:
     fields = r.mapping(node, "'epub'", _EPUB_KEYS, node.span)
     soft = fields.get("soft_hyphens")
     value = r.boolean(soft[1], "'epub.soft_hyphens'") if soft else None
-    return EpubOptions(soft_hyphens=bool(value))
+    cover = r.string(fields["cover"][1], "'epub.cover'") if "cover" in fields else None
+    return EpubOptions(soft_hyphens=bool(value), cover=cover)
 
 
 def _length(r: Reader, node: YNode, what: str) -> str | None:

@@ -55,7 +55,7 @@ def test_epub_package_metadata(mini: Built) -> None:
     assert opf.xpath("string(//opf:meta[@property='dcterms:modified'])",
                      namespaces=NS) == "2025-11-21T00:00:00Z"
     spine = opf.xpath("//opf:itemref/@idref", namespaces=NS)
-    assert spine == ["title-page", "colophon", "nav", "preface", "forsta", "andra"]
+    assert spine == ["cover", "title-page", "colophon", "nav", "preface", "forsta", "andra"]
 
 
 def test_epub_nav_lists_texts_in_manifest_order(mini: Built) -> None:
@@ -65,7 +65,7 @@ def test_epub_nav_lists_texts_in_manifest_order(mini: Built) -> None:
     links = [a.get("href") for a in toc.xpath(".//x:a", namespaces=NS)]
     assert links == ["preface.xhtml", "forsta.xhtml", "andra.xhtml"]
     landmarks = nav.xpath("//x:nav[@epub:type='landmarks']//x:a/@epub:type", namespaces=NS)
-    assert landmarks == ["titlepage", "toc", "bodymatter"]
+    assert landmarks == ["cover", "titlepage", "toc", "bodymatter"]
 
 
 def test_epub_footnotes_are_popup_notes(mini: Built) -> None:

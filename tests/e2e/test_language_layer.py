@@ -92,6 +92,6 @@ def test_labels_follow_the_book_language(tmp_path) -> None:
     nav = etree.fromstring(files["EPUB/nav.xhtml"])
     assert nav.xpath("string(//x:nav[@epub:type='toc']/x:h1)", namespaces=NS) == "Innhald"
     assert nav.xpath("//x:nav[@epub:type='landmarks']//x:a/text()", namespaces=NS) == [
-        "Tittelside", "Innhald", "Byrjing"]
+        "Omslag", "Tittelside", "Innhald", "Byrjing"]
     pages = pdf_pages(root / "build" / "liten-antologi.pdf")
     assert any(p.startswith("Innhald") for p in pages)

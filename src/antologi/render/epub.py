@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from dataclasses import dataclass
 
 import jinja2
 from ebooklib import epub
@@ -18,8 +19,11 @@ from markupsafe import Markup
 
 from .. import lang as langmod
 from .. import model as m
+from ..diagnostics import Report
 from ..resources import PACKAGE_DIR
 from . import parts
+from .cover import make_cover
+from .pagemap import PrintPages, place_page_markers
 from .xhtml import Context, XhtmlWriter, lang_attrs
 
 XHTML = "application/xhtml+xml"
@@ -74,7 +78,20 @@ def _stylesheet(book: m.Book) -> bytes:
     return data
 
 
-def render_epub(book: m.Book, timestamp: dt.datetime, print_pages: object = None) -> bytes:
+@dataclass
+class _Doc:
+    uid: str
+    file_name: str
+    title: str
+    body: str  # markup
+    body_type: str = ""
+    properties: tuple[str, ...] = ()
+    xhtml: bytes = b""
+
+
+def render_epub(book: m.Book, timestamp: dt.datetime, print_pages: PrintPages | None = None,
+                report: Report | None = None) -> bytes:
+    report = report or Report()
     manifest = book.manifest
     tag = manifest.language
     pages = _Pages(book)
@@ -91,31 +108,38 @@ def render_epub(book: m.Book, timestamp: dt.datetime, print_pages: object = None
     }
 
     pub = epub.EpubBook()
-    _metadata(pub, book, authors)
+    _metadata(pub, book, authors, paged=print_pages is not None)
     pub.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css",
                                content=_stylesheet(book)))
 
-    spine: list[str] = []
+    docs: list[_Doc] = []
+    spine: list[str | tuple[str, str]] = []
     toc_entries: list[dict[str, str]] = []
     landmarks: list[dict[str, str]] = []
     ncx: list[epub.Link] = []
-    nav_in_spine = False
 
-    def add(uid: str, file_name: str, content: bytes, properties: list[str] | None = None
-            ) -> None:
-        item = epub.EpubItem(uid=uid, file_name=file_name, media_type=XHTML, content=content)
-        item.properties = properties or []
-        pub.add_item(item)
+    cover = _cover(book, authors, report)
+    if cover is not None:
+        image_name, data, media_type = cover
+        image = epub.EpubItem(uid="cover-image", file_name=image_name, media_type=media_type,
+                              content=data)
+        image.properties = ["cover-image"]
+        pub.add_item(image)
+        alt = langmod.label(tag, "cover_alt", title=manifest.title,
+                            authors=langmod.join_names(tag, authors))
+        docs.append(_Doc("cover", "cover.xhtml", labels["cover"], pages.fragment(
+            "epub_cover.xhtml.j2", src=image_name, alt=alt, label=labels["cover"])))
+        spine.append("cover")
+        landmarks.append({"type": "cover", "href": "cover.xhtml", "title": labels["cover"]})
 
     for item in [*book.front, *book.chapters, *book.back]:
         if isinstance(item, str):
             if item == "contents":
-                nav_in_spine = True
                 spine.append("nav")
             elif item in ("title-page", "colophon"):
                 body = pages.fragment("epub_front.xhtml.j2", kind=item, **common)
                 title = labels["title_page" if item == "title-page" else "colophon"]
-                add(item, f"{item}.xhtml", pages.page(title, body, tag))
+                docs.append(_Doc(item, f"{item}.xhtml", title, body))
                 spine.append(item)
                 if item == "title-page":
                     landmarks.append({"type": "titlepage", "href": "title-page.xhtml",
@@ -130,23 +154,35 @@ def render_epub(book: m.Book, timestamp: dt.datetime, print_pages: object = None
             body=Markup(writer.blocks(item.blocks, ctx)),
             notes=Markup(writer.footnotes_section(item, ctx)))
         file_name = _file_name(item)
-        add(item.id, file_name, pages.page(item.title, body, tag,
-                                           "bodymatter" if item.kind == "chapter" else ""))
+        docs.append(_Doc(item.id, file_name, item.title, body,
+                         "bodymatter" if item.kind == "chapter" else ""))
         spine.append(item.id)
         toc_entries.append({"href": file_name, "title": item.title, "byline": head.byline})
         ncx.append(epub.Link(file_name, item.title, item.id))
         if item.kind == "chapter" and not any(x["type"] == "bodymatter" for x in landmarks):
             landmarks.append({"type": "bodymatter", "href": file_name,
                               "title": labels["start"]})
-    landmarks.insert(1 if landmarks and landmarks[0]["type"] == "titlepage" else 0,
-                     {"type": "toc", "href": "nav.xhtml#toc", "title": labels["contents"]})
+        if item.kind == "back" and not any(x["type"] == "backmatter" for x in landmarks):
+            landmarks.append({"type": "backmatter", "href": file_name, "title": item.title})
+    at = next((i for i, x in enumerate(landmarks) if x["type"] == "bodymatter"), len(landmarks))
+    landmarks.insert(at, {"type": "toc", "href": "nav.xhtml#toc", "title": labels["contents"]})
+
+    for doc in docs:
+        doc.xhtml = pages.page(doc.title, doc.body, tag, doc.body_type)
+    page_list = place_page_markers(docs, print_pages) if print_pages else []
 
     nav_body = pages.fragment("epub_nav.xhtml.j2", toc=toc_entries, landmarks=landmarks,
-                              labels=labels)
-    add("nav", "nav.xhtml", pages.page(labels["contents"], nav_body, tag), ["nav"])
+                              labels=labels, page_list=page_list)
+    docs.append(_Doc("nav", "nav.xhtml", labels["contents"], nav_body, "", ("nav",),
+                     pages.page(labels["contents"], nav_body, tag)))
+    for doc in docs:
+        item = epub.EpubItem(uid=doc.uid, file_name=doc.file_name, media_type=XHTML,
+                             content=doc.xhtml)
+        item.properties = list(doc.properties)
+        pub.add_item(item)
     pub.add_item(epub.EpubNcx())
     pub.toc = ncx
-    pub.spine = spine if nav_in_spine else [*spine, ("nav", "no")]
+    pub.spine = spine if "nav" in spine else [*spine, ("nav", "no")]
 
     buffer = io.BytesIO()
     writer_ = epub.EpubWriter(buffer, pub, {"mtime": timestamp, "raise_exceptions": True,
@@ -156,7 +192,25 @@ def render_epub(book: m.Book, timestamp: dt.datetime, print_pages: object = None
     return reproducible_zip(buffer.getvalue(), timestamp)
 
 
-def _metadata(pub: epub.EpubBook, book: m.Book, authors: list[str]) -> None:
+def _cover(book: m.Book, authors: list[str],
+           report: Report) -> tuple[str, bytes, str] | None:
+    """(file name, data, media type): the manifest's cover image, else a generated one."""
+    option = book.manifest.epub.cover
+    if option is None:
+        return "images/cover.png", make_cover(book.manifest.title, book.manifest.subtitle,
+                                              authors), "image/png"
+    if option == "none":
+        return None
+    path = book.manifest.root / option
+    kinds = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+    if not path.is_file() or path.suffix.lower() not in kinds:
+        report.error("E002", f"cover image '{option}' does not exist or is not PNG/JPEG",
+                     book.manifest.spans.get("epub"), "give a PNG or JPEG inside the project")
+        return None
+    return f"images/cover{path.suffix.lower()}", path.read_bytes(), kinds[path.suffix.lower()]
+
+
+def _metadata(pub: epub.EpubBook, book: m.Book, authors: list[str], paged: bool) -> None:
     """Package metadata with our own ids (ebooklib's add_author reuses one id: EPUBCheck
     rejects the duplicate) and MARC relator roles through refines."""
     manifest = book.manifest
@@ -196,6 +250,27 @@ def _metadata(pub: epub.EpubBook, book: m.Book, authors: list[str]) -> None:
     for chapter in book.chapters:
         if chapter.source:
             pub.add_metadata("DC", "source", chapter.source)
+    _accessibility(pub, book, paged)
+
+
+def _accessibility(pub: epub.EpubBook, book: m.Book, paged: bool) -> None:
+    """EPUB Accessibility 1.1 metadata: what the book offers and to what standard."""
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "alternativeText"]
+    if paged:
+        # the page-list and the page-break markers come from the print edition
+        features += ["printPageNumbers", "pageBreakMarkers"]
+        pub.add_metadata("DC", "source", book.manifest.identifier, {"id": "print-source"})
+        pub.add_metadata(None, "meta", "pagination",
+                         {"refines": "#print-source", "property": "source-of"})
+    meta = [("schema:accessMode", "textual"), ("schema:accessMode", "visual"),
+            ("schema:accessModeSufficient", "textual"),
+            *(("schema:accessibilityFeature", f) for f in features),
+            ("schema:accessibilityHazard", "none"),
+            ("schema:accessibilitySummary", langmod.label(book.manifest.language,
+                                                          "a11y_summary")),
+            ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA")]
+    for prop, value in meta:
+        pub.add_metadata(None, "meta", value, {"property": prop})
 
 
 def reproducible_zip(data: bytes, timestamp: dt.datetime) -> bytes:

@@ -30,6 +30,7 @@ from . import parts, weasyfix
 from .footnote_check import misplaced_notes
 from .glyphs import check_glyphs
 from .linebreaks import Break, hyphenated_breaks
+from .pagemap import PrintPages
 from .xhtml import Context, XhtmlWriter, lang_attrs
 
 FONT_NAME = "EB Garamond"
@@ -65,14 +66,6 @@ class _TocEntry:
     byline: str
     kind: str
     page: str | None = None  # a body page number; None: the front matter's own counter
-
-
-@dataclass(frozen=True)
-class PrintPages:
-    """Where the printed pages begin, for the EPUB's page-list."""
-
-    labels: list[str]  # the folio printed on each page, in order ('i', 'ii', …, '1', …)
-    first_anchor: list[str | None]  # per page: the first element id that starts on it
 
 
 @dataclass(frozen=True)
@@ -275,7 +268,8 @@ def render_pdf(book: m.Book, timestamp: dt.datetime, report: Report) -> PdfResul
                        f"on page {labels[call_page - 1]}", spans.get(note_id),
                        "shorten the note or the paragraph before it; with pdf.long_notes: "
                        "endnotes such notes go to the end of the chapter")
-    return PdfResult(data, breaks, PrintPages(labels, _first_anchors(document)),
+    blank = [not page.anchors for page in document.pages]
+    return PdfResult(data, breaks, PrintPages(labels, _starts(document), blank),
                      len(front_pages), (total - len(misplaced), total))
 
 
@@ -291,10 +285,14 @@ def _anchor_pages(document: object) -> dict[str, int]:
     return pages
 
 
-def _first_anchors(document: object) -> list[str | None]:
-    first: list[str | None] = []
+def _starts(document: object) -> list[list[str]]:
+    """WeasyPrint lists an element's anchor on every page it spans; an element begins on
+    the first of them. Within a page, the topmost comes first."""
+    seen: set[str] = set()
+    out: list[list[str]] = []
     for page in document.pages:  # type: ignore[attr-defined]
-        # WeasyPrint records every anchor with its position; the topmost is the first.
         anchors = sorted(page.anchors.items(), key=lambda item: (item[1][1], item[1][0]))
-        first.append(anchors[0][0] if anchors else None)
-    return first
+        new = [name for name, _ in anchors if name not in seen]
+        seen.update(new)
+        out.append(new)
+    return out

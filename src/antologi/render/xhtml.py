@@ -42,7 +42,8 @@ class XhtmlWriter:
 
     def block(self, node: m.Block, ctx: Context) -> str:
         if isinstance(node, m.Paragraph):
-            return f"<p>{self.inlines(node.children, ctx)}</p>"
+            ident = f' id="{esc(node.id)}"' if node.id else ""
+            return f"<p{ident}>{self.inlines(node.children, ctx)}</p>"
         if isinstance(node, m.Heading):
             # The text's title is its h1, so its sections start at h2 ('#' or '##').
             level = min(max(node.level, 2), 6)

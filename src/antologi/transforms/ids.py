@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from ..diagnostics import Report, Span
-from ..model import Book, Heading, plain_text, walk
+from ..model import Book, Heading, Paragraph, plain_text, walk
 
 
 def slug(text: str) -> str:
@@ -25,7 +25,11 @@ def apply(book: Book, report: Report) -> Book:
                          "give one of them another 'id' in its front matter or the manifest")
         seen[chapter.id] = chapter.path.as_posix()
         used: set[str] = set()
+        paragraphs = 0
         for node in walk(chapter.blocks):
+            if isinstance(node, Paragraph):
+                paragraphs += 1
+                node.id = f"{chapter.id}-p{paragraphs}"
             if isinstance(node, Heading):
                 base = f"{chapter.id}-{slug(plain_text(node.children)) or 'section'}"
                 candidate, n = base, 2
