@@ -15,6 +15,7 @@ embeds ``/etc/hostname`` from ``![x](../../../../etc/hostname)``).
 from __future__ import annotations
 
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -50,7 +51,7 @@ class ImageAsset:
 
     path: Path  # the file, symbolic links resolved
     rel: str  # relative to the project folder, as a user would write it
-    href: str  # its name in the EPUB, relative to the content documents: images/…
+    href: str  # its name in the EPUB, relative to the content documents: img/…
     media_type: str  # from the decoded content, not from the file name
     width: int
     height: int
@@ -217,7 +218,8 @@ def collect_images(book: m.Book, report: Report) -> list[ImageAsset]:
     used: set[str] = set()
     for path, (rel, probe, srcs) in found.items():
         media_type, ext = FORMATS[probe.format]
-        href = _unique(f"images/{_safe_stem(rel)}{ext}", used)
+        # img/, not images/: the EPUB renderer keeps its own files (the cover) there.
+        href = _unique(f"img/{_safe_stem(rel)}{ext}", used)
         assets.append(ImageAsset(path, rel, href, media_type, probe.width, probe.height,
                                  tuple(srcs)))
     return assets
@@ -232,7 +234,8 @@ def _safe_stem(rel: str) -> str:
     """An EPUB-safe name: ASCII letters, digits, '-', '_' and '/' only (EPUBCheck warns on
     spaces and non-ASCII file names); the extension comes from the decoded format."""
     stem = PurePosixPath(rel).with_suffix("").as_posix()
-    safe = re.sub(r"[^A-Za-z0-9/_-]+", "-", stem)
+    ascii_ = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    safe = re.sub(r"[^A-Za-z0-9/_-]+", "-", ascii_)
     safe = "/".join(part.strip("-") or "x" for part in safe.split("/"))
     return safe or "image"
 
