@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import jinja2
@@ -189,7 +190,16 @@ def render_epub(book: m.Book, timestamp: dt.datetime, print_pages: PrintPages | 
                                             "epub3_pages": False, "epub2_guide": False})
     writer_.process()
     writer_.write()
-    return reproducible_zip(buffer.getvalue(), timestamp)
+    return reproducible_zip(buffer.getvalue(), timestamp,
+                            {"EPUB/content.opf": lambda opf: _package_lang(opf, tag)})
+
+
+def _package_lang(opf: bytes, tag: str) -> bytes:
+    """xml:lang on <package>: the language of the metadata's own text (titles, the
+    accessibility summary). ebooklib does not write it; Ace reports its absence."""
+    root = etree.fromstring(opf)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", tag)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
 def _cover(book: m.Book, authors: list[str],
@@ -273,7 +283,8 @@ def _accessibility(pub: epub.EpubBook, book: m.Book, paged: bool) -> None:
         pub.add_metadata(None, "meta", value, {"property": prop})
 
 
-def reproducible_zip(data: bytes, timestamp: dt.datetime) -> bytes:
+def reproducible_zip(data: bytes, timestamp: dt.datetime,
+                     rewrite: dict[str, Callable[[bytes], bytes]] | None = None) -> bytes:
     """The same zip with fixed dates and permissions, mimetype first and stored, the rest
     sorted: the same book gives the same bytes (SOURCE_DATE_EPOCH)."""
     stamp = max(timestamp, dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
@@ -290,7 +301,10 @@ def reproducible_zip(data: bytes, timestamp: dt.datetime) -> bytes:
                 info.compress_type = zipfile.ZIP_STORED
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(name), compresslevel=9
+            content = source.read(name)
+            if rewrite and name in rewrite:
+                content = rewrite[name](content)
+            target.writestr(info, content, compresslevel=9
                             if name != "mimetype" else None)
     return out.getvalue()
 
