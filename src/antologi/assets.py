@@ -167,8 +167,13 @@ def _probe(path: str, size: int, mtime_ns: int) -> _Probe:
     ask). The pixel count is checked from the header before anything is decoded."""
     if size > MAX_BYTES:
         return _Probe(code="I005", problem=f"is {size:,} bytes (the limit is {MAX_BYTES:,})")
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
+    # WeasyPrint 70 sets ImageFile.LOAD_TRUNCATED_IMAGES = True when it is imported
+    # (weasyprint/images.py), which makes Pillow pad a cut-off file with grey instead of
+    # failing: for the check, truncated must mean broken.
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             # Pillow warns past 89 megapixels and refuses past twice that; ours is lower.
@@ -190,6 +195,8 @@ def _probe(path: str, size: int, mtime_ns: int) -> _Probe:
     except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as exc:
         # Pillow's plugins raise all of these on broken files.
         return _Probe(code="I004", problem=f"cannot be decoded ({_short(str(exc))})")
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
 
 
 def collect_images(book: m.Book, report: Report) -> list[ImageAsset]:

@@ -67,28 +67,27 @@ def _check_ids(book: Book, places: dict[int, tuple[Span, bool]], report: Report)
     """C008: every text needs an id of its own (it names the text's EPUB document and
     prefixes its element ids). Compared without case: EPUB readers unpack on file systems
     that do not tell 'Forsta.xhtml' from 'forsta.xhtml'."""
-    seen: dict[str, tuple[Chapter, Span]] = {}
+    seen: dict[str, tuple[Chapter, str]] = {}
     for chapter in book.documents:
         span, explicit = places.get(id(chapter), _place(None, chapter.path.as_posix()))
         key = chapter.id.casefold()
         how = "its 'id'" if explicit else "its file name"
+        name = chapter.path.as_posix()
         if key in RESERVED_IDS or _RESERVED_PATTERN.fullmatch(key):
-            report.error("C008", f"the text '{chapter.path.as_posix()}' gets the id "
-                         f"'{chapter.id}' from {how}, a name the book uses itself", span,
-                         "give the text another id: - {file: "
-                         f"{chapter.path.as_posix()}, id: text-{chapter.id}}} in the "
-                         "manifest, or 'id:' in its front matter")
+            report.error("C008", f"the text '{name}' gets the id '{chapter.id}' from {how}, "
+                         "a name the book uses itself", span,
+                         f"give the text another id: - {{file: {name}, id: text-{chapter.id}}}"
+                         " in the manifest, or 'id:' in its front matter")
             continue
         if key in seen:
-            other, other_span = seen[key]
+            other, other_how = seen[key]
             report.error("C008", f"two texts have the id '{chapter.id}': "
-                         f"{other.path.as_posix()} (at {other_span}) and "
-                         f"{chapter.path.as_posix()}", span,
-                         "give one of them another id: - {file: "
-                         f"{chapter.path.as_posix()}, id: ...}} in the manifest, or "
-                         "'id:' in its front matter")
+                         f"{other.path.as_posix()} (from {other_how}) and {name} (from "
+                         f"{how})", span,
+                         f"give one of them another id: - {{file: {name}, id: ...}} in the "
+                         "manifest, or 'id:' in its front matter")
             continue
-        seen[key] = (chapter, span)
+        seen[key] = (chapter, f"its 'id' at {span}" if explicit else how)
 
 
 def _unlisted(manifest: Manifest, report: Report) -> None:

@@ -108,6 +108,17 @@ def test_unknown_front_matter_key(tmp_path: Path) -> None:
 BAD = Path(__file__).resolve().parent.parent / "data" / "bad"
 
 
+def test_truncated_image_is_broken_even_after_weasyprint_is_imported(tmp_path: Path) -> None:
+    import shutil
+
+    import weasyprint  # noqa: F401  (sets PIL.ImageFile.LOAD_TRUNCATED_IMAGES = True)
+
+    (tmp_path / "images").mkdir()
+    shutil.copy(BAD / "truncated.png", tmp_path / "images" / "t.png")
+    _, problems = _parse(tmp_path, "# T\n\n![Bild](images/t.png)\n")
+    assert [p.split("]")[0] for p in problems] == ["chapters/01-text.md:3:1: error[I004"]
+
+
 def test_block_nesting_at_the_limit_is_kept_whole(tmp_path: Path) -> None:
     from antologi.markdown import MAX_BLOCK_DEPTH
 
