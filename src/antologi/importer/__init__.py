@@ -18,7 +18,7 @@ from ..diagnostics import Report, Span
 from .decisions import Decision, Tally
 from .footnotes import Note, mark_calls, split_notes
 from .hyphens import WordList
-from .layout import measure
+from .layout import Layout, measure
 from .markdown_out import render
 from .marks import call
 from .pages import Page, split_pages, take_urls
@@ -96,7 +96,7 @@ def import_text(data: bytes, source_name: str, lang: str, report: Report) -> Imp
     return ImportResult(source_name, markdown, decisions, len(blocks), len(notes), tally)
 
 
-def _split_pages(pages: list[Page], layout: object, lang: str, tally: Tally, source: str,
+def _split_pages(pages: list[Page], layout: Layout, lang: str, tally: Tally, source: str,
                  report: Report) -> tuple[list[Note], list[str], list[str]]:
     """Per page: URL list, footnote block, calls, link anchors. Returns (notes in order,
     link targets indexed by the link markers, URLs without anchor)."""
@@ -104,10 +104,10 @@ def _split_pages(pages: list[Page], layout: object, lang: str, tally: Tally, sou
     links: list[str] = []
     bare: list[str] = []
     for page in pages:
-        page.urls = [] if layout.markdown else take_urls(page)  # type: ignore[attr-defined]
+        page.urls = [] if layout.markdown else take_urls(page)
         previous = notes[-1] if notes else None
         expected = previous.number + 1 if previous else 1
-        body, page_notes = split_notes(page.lines, layout, expected, previous)  # type: ignore[arg-type]
+        body, page_notes = split_notes(page.lines, layout, expected, previous)
         page.body, page.notes = body, [ln for n in page_notes for ln in n.lines]
         for k, note in enumerate(page_notes, len(notes) + 1):
             note.label = k

@@ -158,8 +158,8 @@ def _classify(text: str, run: re.Match[str], number: str, lang: str,
     if before and before in _BEFORE_PUNCT:
         ahead = text[start - 2] if start > 1 else ""
         if before in ".," and ahead.isdigit():
-            year = re.search(r"(?<!\d)(\d+)[.,]$", text[:start])
-            if not (before == "." and year and len(year.group(1)) == 4):
+            preceding = re.search(r"(?<!\d)(\d+)[.,]$", text[:start])
+            if not (before == "." and preceding and len(preceding.group(1)) == 4):
                 return None
         return start, True, f"after '{before}'", False
     if before in (" ", ""):

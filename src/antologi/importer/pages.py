@@ -96,7 +96,7 @@ def split_pages(lines: list[Line], tally: Tally) -> list[Page]:
             starts = []
     if not starts or starts[0] != 0:
         starts = [0, *starts]
-    pages = []
+    pages: list[Page] = []
     for k, start in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else len(lines)
         kept = [ln for i, ln in enumerate(lines[start:end], start) if i not in furniture]

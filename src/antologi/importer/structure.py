@@ -46,10 +46,11 @@ def _dateline(text: str) -> bool:
 def find_title(blocks: list[Block], tally: Tally) -> tuple[str | None, list[str]]:
     """(title, authors) from the top of the text; the title's block is removed."""
     if blocks and plain(blocks[0].text).startswith("# "):
-        title = blocks.pop(0).text[2:].strip()
+        first = blocks.pop(0)
+        title = first.text[2:].strip()
         match = re.match(r"^((?:[A-ZÅÄÖÆØ][\w’'.-]+\s){1,3}[A-ZÅÄÖÆØ][\w’'.-]+):\s+(.+)$", title)
         if match:
-            tally.decide(blocks[0].line if blocks else 1, "title",
+            tally.decide(first.line, "title",
                          f"title {quote(match.group(2))}, author {quote(match.group(1))}",
                          f"title {quote(title)}",
                          "the heading reads 'Name: Title'")

@@ -36,6 +36,7 @@ _EXTENSIONS = {"pdf", "html", "htm", "php", "asp", "aspx", "shtml", "jsp", "txt"
                "docx", "epub"}
 _TRAIL = re.compile(r"[\s.,;:]+$")
 _LEAD = re.compile(r"^[«»”“\"‘’(„]*(?:[A-ZÅÄÖÆØ]\w{0,2} )?$")
+_LIST_TAIL = re.compile(r"\s*\([^()]*\)?\s*$")
 _DATE_TAIL = re.compile(r"\s*\([^()]*\)\s*$")
 
 
@@ -191,11 +192,13 @@ def attach(lines: list[Line], units: list[list[Line]], urls: list[Line], tally: 
         for n, a in enumerate(option_list):
             option_list[n] = _Anchor(a.first, a.last, a.score + 0.001 * n
                                      - (0.01 if words[a.first].unit else 0), a.how, a.span)
-    chosen = [_extend(a, lines) for a in _best(options)]
+    found = _best(options)
+    chosen = [_extend(a, lines) for a in found]
     _fill_list_items(chosen, lines, units)
     missing = []
     marks: list[tuple[int, int, str]] = []
-    for (url, url_line, _n), anchor, opts in zip(grouped, chosen, options, strict=True):
+    for (url, url_line, _n), anchor, original, opts in zip(grouped, chosen, found, options,
+                                                          strict=True):
         if anchor is None:
             missing.append(url_line)
             continue
@@ -204,8 +207,8 @@ def attach(lines: list[Line], units: list[list[Line]], urls: list[Line], tally: 
         line_a, start, line_b, end = anchor.span
         marks.append((line_b, end, LINK_CLOSE))
         marks.append((line_a, start, f"{LINK_OPEN}{k}{LINK_MID}"))
-        rivals = [o for o in opts if o is not anchor and o.span != anchor.span
-                  and abs(o.score - anchor.score) < 0.05]
+        rivals = [o for o in opts if original is not None and o is not original
+                  and o.span != original.span and abs(o.score - anchor.score) < 0.05]
         text = _span_text(lines, anchor.span)
         if anchor.score < 0.8 or rivals:
             alt = (f"{quote(_span_text(lines, rivals[0].span), 40)} at line "
@@ -227,11 +230,17 @@ def _extend(anchor: _Anchor | None, lines: list[Line]) -> _Anchor | None:
         return None
     a, start, b, end = anchor.span
     lead = lines[a].text[:start]
-    if not start or not _LEAD.match(lead):
+    if start and not _LEAD.match(lead):
         return anchor
     opened = lead[:1] in "«»”“\"‘’„"
     if opened and lines[b].text[end:end + 1] in "»”“\"’":
         end += 1
+    # a list line "Title words (date)": the anchor is the whole title
+    rest = lines[b].text[end:]
+    tail = _LIST_TAIL.search(rest)
+    title = rest[: tail.start()].rstrip(".,;") if tail else ""
+    if tail and not MARK.search(rest) and not re.search(r"[.!?:]\s+[A-ZÅÄÖÆØ]", title):
+        end += len(title)
     return _Anchor(anchor.first, anchor.last, anchor.score, anchor.how, (a, 0, b, end))
 
 
