@@ -35,6 +35,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--format", choices=[*FORMATS, "all"], default="all")
     b.add_argument("--out", type=Path, help="output folder (default: PROJECT/build)")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    c = commands.add_parser("check", help="check the book and the outputs in build/")
+    c.add_argument("project", nargs="?", default=".", type=Path)
+    c.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    c.add_argument("--format", choices=["text", "json"], default="text",
+                   help="json: one object with every finding, for tools")
     i = commands.add_parser("import", help="turn text extracted from a PDF into a chapter")
     i.add_argument("source", type=Path, help="the extracted text (UTF-8)")
     i.add_argument("--lang", required=True, help="the text's language (BCP 47: sv, nb, nn …)")
@@ -72,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "import":
         return _import(args)
+    if args.command == "check":
+        return _check(args)
     root: Path = args.project.resolve()
     if not root.is_dir():
         print(f"antologi: error: '{args.project}' is not a folder", file=sys.stderr)
@@ -98,6 +105,34 @@ def _run(args: argparse.Namespace) -> int:
     if result.report.items:
         print(_summary(result.report), file=sys.stderr)
     return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    """antologi check: everything validated, nothing written; one summary at the end."""
+    import json
+
+    from .check import check
+
+    root: Path = args.project.resolve()
+    if not root.is_dir():
+        print(f"antologi: error: '{args.project}' is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    result = check(root)
+    failed = result.report.has_errors(args.strict)
+    if args.format == "json":
+        print(json.dumps({
+            "ok": not failed,
+            "checked": result.checked,
+            "findings": [{"code": d.code, "severity": d.severity.value, "message": d.message,
+                          "path": d.span.path if d.span else None,
+                          "line": d.span.line if d.span else None,
+                          "col": d.span.col if d.span else None, "hint": d.hint}
+                         for d in result.report.items],
+        }, ensure_ascii=False, indent=2))
+    else:
+        print_report(result.report)
+        print(f"checked {', '.join(result.checked)}: {_summary(result.report)}")
+    return EXIT_BOOK if failed else EXIT_OK
 
 
 def _import(args: argparse.Namespace) -> int:
