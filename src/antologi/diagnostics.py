@@ -179,3 +179,58 @@ def rel(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+# --- the table in docs/diagnostics.md ------------------------------------------------------
+
+GROUPS: dict[str, str] = {
+    "M": "Manifest (book/book.yaml; M002, M003, M006, M007, M012, M013 also in front matter)",
+    "C": "Chapters (Markdown)",
+    "F": "Footnotes",
+    "I": "Images (I0xx) and the importer (I1xx)",
+    "T": "Typography and language",
+    "R": "Reading list",
+    "E": "EPUB",
+    "P": "PDF",
+    "B": "Build environment",
+}
+DOC_START = "<!-- catalogue: generated from CATALOGUE by python -m antologi.diagnostics -->"
+DOC_END = "<!-- end of catalogue -->"
+
+
+def catalogue_markdown() -> str:
+    """Every code of CATALOGUE as Markdown tables, one per stage, codes in order."""
+    out: list[str] = []
+    letters = list(GROUPS) + sorted({c[0] for c in CATALOGUE} - set(GROUPS))
+    for letter in letters:
+        codes = sorted(c for c in CATALOGUE if c.startswith(letter))
+        if not codes:
+            continue
+        out += [f"### {GROUPS.get(letter, letter)}", "", "| code | meaning |", "|---|---|"]
+        out += [f"| {code} | {_cell(CATALOGUE[code])} |" for code in codes]
+        out.append("")
+    return "\n".join(out)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def update_doc(path: Path) -> bool:
+    """Rewrite the generated part of docs/diagnostics.md; True when it changed."""
+    text = path.read_text("utf-8")
+    head, start, rest = text.partition(DOC_START)
+    _, end, tail = rest.partition(DOC_END)
+    if not start or not end:
+        raise ValueError(f"{path} lacks the markers {DOC_START!r} … {DOC_END!r}")
+    new = f"{head}{DOC_START}\n\n{catalogue_markdown()}\n{DOC_END}{tail}"
+    if new != text:
+        path.write_text(new, "utf-8")
+    return new != text
+
+
+if __name__ == "__main__":  # python -m antologi.diagnostics [docs/diagnostics.md]
+    import sys
+
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/diagnostics.md")
+    print(f"{target}: {'updated' if update_doc(target) else 'up to date'}")
