@@ -265,6 +265,14 @@ def _is_acronym(part: str) -> bool:
     return _letters(core) >= 2 and core.isupper()
 
 
+def _inside_ligature(part: str, offset: int) -> bool:
+    """A break between 'f' and 'f', 'i' or 'l' would put a soft hyphen inside the ff, fi,
+    fl, ffi or ffl ligature the book face draws there; WeasyPrint then writes the cluster
+    without its text (the PDF reads "o cial" for "of\u00adficial": not searchable, not
+    accessible). The break costs little: the next point in the word remains."""
+    return part[offset - 1] == "f" and part[offset] in "fil"
+
+
 class Hyphenator:
     """Break points for the words of one language (the caller keeps one per language and
     passes each text piece to the Hyphenator of its own language)."""
@@ -312,6 +320,7 @@ class Hyphenator:
         return [p for p in self._pyphen.positions(part)
                 if part[p - 1] not in _APOSTROPHES and part[p] not in _APOSTROPHES
                 and not unicodedata.category(part[p]).startswith("M")
+                and not _inside_ligature(part, p)
                 and _letters(part[:p]) >= left and _letters(part[p:]) >= right]
 
     def hyphenate(self, text: str) -> str:

@@ -159,3 +159,15 @@ def test_without_bleed_the_page_is_the_trim(mini: Built) -> None:
     page = pypdf.PdfReader(mini.pdf).pages[0]
     assert float(page.mediabox.width) == pytest.approx(130 * MM, abs=0.5)
     assert float(page.mediabox.height) == pytest.approx(200 * MM, abs=0.5)
+
+
+def test_words_with_ligatures_are_searchable(anthology: Built) -> None:
+    """Every word with ff, fi or fl in the texts can be found in the PDF's text: no soft
+    hyphen inside a ligature, which would leave the cluster without its letters."""
+    sources = "\n".join(p.read_text("utf-8") for p in (anthology.root / "chapters").glob("*.md"))
+    words = set(re.findall(r"\w*f[fil]\w*", sources))
+    text = "\n".join(pdf_pages(anthology.pdf)).replace("\u2010\n", "")
+    text = re.sub(r"\s+", " ", text)
+    missing = sorted(w for w in words if w not in text)
+    assert len(words) > 50
+    assert missing == []

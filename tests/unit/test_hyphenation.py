@@ -361,3 +361,14 @@ def test_diagnostic_format() -> None:
     _, diagnostics = parse_exceptions("[sv]\nKa==gar\n", "book/hyphenation.txt")
     assert diagnostics[0].format().splitlines()[0] == (
         "book/hyphenation.txt:2:4: error[T004]: '=' must stand between two letters")
+
+
+@pytest.mark.parametrize(("lang", "word", "expected"), [
+    ("en", "official", "offi|cial"),  # not of|ficial: the soft hyphen would split 'ffi'
+    ("sv", "offentliga", "offent|liga"),
+    ("sv", "effektiva", "effek|tiva"),
+    ("nb", "offisielle", "offi|si|elle"),
+])
+def test_no_break_inside_a_ligature(lang: str, word: str, expected: str) -> None:
+    hyphenator = Hyphenator(lang, HyphenationSettings(), Exceptions(by_lang={}))
+    assert hyphenator.hyphenate(word).replace(SOFT_HYPHEN, "|") == expected
