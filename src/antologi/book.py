@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from .diagnostics import BookError, Report, Span
 from .manifest import Manifest
 from .markdown import parse_chapter
 from .model import Book, Chapter
+from .readinglist import load_reading_list
 
 # Names the book itself uses next to the texts' ids: EPUB manifest items and package
 # metadata (ebooklib shares one XML id space between them: a chapter called 'title' or
@@ -15,7 +17,7 @@ from .model import Book, Chapter
 # generated parts of the PDF.
 RESERVED_IDS = frozenset({
     "id", "title", "subtitle", "css", "nav", "ncx", "toc", "toc-title", "landmarks", "cover",
-    "half-title", "title-page", "colophon", "contents", "notes",
+    "half-title", "title-page", "colophon", "contents", "notes", "reading-list",
 })
 _RESERVED_PATTERN = re.compile(r"(?:creator|contributor)\d+")
 
@@ -36,6 +38,8 @@ def load_book(manifest: Manifest, report: Report) -> Book:
     back = _matter(manifest, manifest.back_matter, "back", report, places)
     _unlisted(manifest, report)
     book = Book(manifest, chapters, front, back)
+    if "reading-list" in back:
+        book.reading_list = load_reading_list(root, Path(manifest.reading_list.file), report)
     _check_ids(book, places, report)
     if report.errors:
         raise BookError(report)

@@ -12,7 +12,14 @@ from pathlib import Path
 
 from . import lang as langmod
 from .diagnostics import BookError, Report, Span
-from .options import EpubOptions, PdfOptions, parse_epub, parse_pdf
+from .options import (
+    EpubOptions,
+    PdfOptions,
+    ReadingListOptions,
+    parse_epub,
+    parse_pdf,
+    parse_reading_list,
+)
 from .yamlpos import XML_ILLEGAL, Origin, YMap, YNode, YScalar, YSeq, parse
 
 MANIFEST_PATH = "book/book.yaml"
@@ -35,7 +42,7 @@ GENERATED_FRONT = ("half-title", "title-page", "colophon", "contents")
 
 # A text's id names its EPUB document (id.xhtml) and is the prefix of its element ids.
 ID_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
-GENERATED_BACK = ("notes",)
+GENERATED_BACK = ("notes", "reading-list")
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,7 @@ class Manifest:
     epub: EpubOptions = field(default_factory=EpubOptions)
     pdf: PdfOptions = field(default_factory=PdfOptions)
     typography: TypographyOptions = field(default_factory=TypographyOptions)
+    reading_list: ReadingListOptions = field(default_factory=ReadingListOptions)
     spans: dict[str, Span] = field(default_factory=dict)
 
     @property
@@ -113,7 +121,7 @@ def slugify(text: str) -> str:
 
 _TOP_KEYS = ("title", "subtitle", "language", "creators", "publisher", "date", "identifier",
              "rights", "edition", "front_matter", "chapters", "back_matter", "hyphenation",
-             "epub", "pdf", "typography")
+             "epub", "pdf", "typography", "reading_list")
 _TYPO_KEYS = ("nb_inner_quotes", "hyphenate_min_word", "hyphenate_left", "hyphenate_right")
 _ISBN = re.compile(r"^(?:ISBN[ :]?)?([0-9][0-9 -]{11,16}[0-9Xx])$")
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
@@ -286,6 +294,8 @@ def _build(root: Path, path: Path, node: YNode | None, report: Report) -> Manife
         values["pdf"] = parse_pdf(r, entries["pdf"][1])
     if "typography" in entries:
         values["typography"] = _typography(r, entries["typography"][1])
+    if "reading_list" in entries:
+        values["reading_list"] = parse_reading_list(r, entries["reading_list"][1])
 
     if report.errors:
         return None

@@ -9,8 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .manifest import Creator, Manifest
+
+if TYPE_CHECKING:
+    from .readinglist import ReadingList
 
 # --- inlines ---------------------------------------------------------------------------
 
@@ -50,6 +54,7 @@ class Link:
     href: str
     children: list[Inline]
     title: str | None = None
+    id: str = ""  # a citation's link, so that its reading-list entry can link back
 
 
 @dataclass
@@ -175,6 +180,9 @@ class Book:
     front: list[Chapter | str] = field(default_factory=list)  # Chapter, or a generated part
     back: list[Chapter | str] = field(default_factory=list)
     target: str = ""  # 'epub' or 'pdf' once transforms have run
+    reading_list: ReadingList | None = None  # when the back matter has a reading list
+    citations: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """Entry key -> (text id, link id) of every place it is cited, for back links."""
 
     @property
     def documents(self) -> list[Chapter]:

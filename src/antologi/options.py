@@ -73,6 +73,15 @@ class PdfOptions:
     """A footnote too tall for the page of its call: warn, or send it to the chapter's end."""
 
 
+@dataclass(frozen=True)
+class ReadingListOptions:
+    file: str = "book/reading-list.yaml"
+    """The reading list's data (see docs/reading-list.md)."""
+    include_unverified: bool = False
+    """Print entries whose status is 'unverified' too (left out by default)."""
+
+
+_READING_LIST_KEYS = ("file", "include_unverified")
 _EPUB_KEYS = ("soft_hyphens", "cover")
 _PDF_KEYS = ("trim", "margins", "font_size", "line_height", "bleed", "marks", "variant",
              "long_notes")
@@ -153,3 +162,17 @@ def parse_pdf(r: Reader, node: YNode) -> PdfOptions:
         if value is not None:
             values[key] = value
     return PdfOptions(**values)  # type: ignore[arg-type]
+
+
+def parse_reading_list(r: Reader, node: YNode) -> ReadingListOptions:
+    fields = r.mapping(node, "'reading_list'", _READING_LIST_KEYS, node.span)
+    values: dict[str, object] = {}
+    if "file" in fields:
+        value = r.string(fields["file"][1], "'reading_list.file'")
+        if value is not None:
+            values["file"] = value
+    if "include_unverified" in fields:
+        flag = r.boolean(fields["include_unverified"][1], "'reading_list.include_unverified'")
+        if flag is not None:
+            values["include_unverified"] = flag
+    return ReadingListOptions(**values)  # type: ignore[arg-type]

@@ -25,6 +25,8 @@ from ..resources import PACKAGE_DIR
 from . import parts
 from .cover import make_cover
 from .pagemap import PrintPages, place_page_markers
+from .readinglist import ID as RL_ID
+from .readinglist import reading_list_part
 from .xhtml import Context, XhtmlWriter, lang_attrs
 
 XHTML = "application/xhtml+xml"
@@ -137,6 +139,17 @@ def render_epub(book: m.Book, timestamp: dt.datetime, print_pages: PrintPages | 
         if isinstance(item, str):
             if item == "contents":
                 spine.append("nav")
+            elif item == "reading-list" and book.reading_list is not None:
+                part = reading_list_part(book, writer)
+                body = pages.fragment("epub_reading_list.xhtml.j2", title=part.title,
+                                      body=Markup(part.body))
+                docs.append(_Doc(RL_ID, f"{RL_ID}.xhtml", part.title, body, "backmatter"))
+                spine.append(RL_ID)
+                toc_entries.append({"href": f"{RL_ID}.xhtml", "title": part.title,
+                                    "byline": ""})
+                ncx.append(epub.Link(f"{RL_ID}.xhtml", part.title, RL_ID))
+                landmarks.append({"type": "bibliography", "href": f"{RL_ID}.xhtml",
+                                  "title": part.title})
             elif item in ("title-page", "colophon"):
                 body = pages.fragment("epub_front.xhtml.j2", kind=item, **common)
                 title = labels["title_page" if item == "title-page" else "colophon"]

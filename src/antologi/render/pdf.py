@@ -31,6 +31,8 @@ from .footnote_check import misplaced_notes
 from .glyphs import check_glyphs
 from .linebreaks import Break, hyphenated_breaks
 from .pagemap import PrintPages
+from .readinglist import ID as RL_ID
+from .readinglist import reading_list_part
 from .xhtml import Context, XhtmlWriter, lang_attrs
 
 FONT_NAME = "EB Garamond"
@@ -112,6 +114,13 @@ def _prepare(book: m.Book, timestamp: str) -> _Html:
     out = _Html(book, timestamp)
     for item in [*book.front, *book.chapters, *book.back]:
         target = out.front if item in book.front else out.body
+        if item == "reading-list" and book.reading_list is not None:
+            part = reading_list_part(book, writer)
+            head = parts.ChapterHead(RL_ID, part.title, None, tag, "", [], None)
+            target.append(_Part("reading-list", head, Markup(part.body), "",
+                                manifest.title))
+            out.toc.append(_TocEntry(RL_ID, part.title, "", "back"))
+            continue
         if isinstance(item, str):
             target.append(_Part(item))
             continue

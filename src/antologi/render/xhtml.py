@@ -96,7 +96,9 @@ class XhtmlWriter:
             return f"<strong>{self.inlines(node.children, ctx)}</strong>"
         if isinstance(node, m.Link):
             title = f' title="{esc(node.title)}"' if node.title else ""
-            return (f'<a href="{esc(node.href)}"{title}>'
+            ident = f' id="{esc(node.id)}"' if node.id else ""
+            url = ' class="url"' if m.plain_text(node.children) == node.href else ""
+            return (f'<a href="{esc(node.href)}"{ident}{title}{url}>'
                     f"{self.inlines(node.children, ctx)}</a>")
         if isinstance(node, m.Image):
             title = f' title="{esc(node.title)}"' if node.title else ""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..diagnostics import Report
 from ..model import Book
-from . import footnotes, hyphenation, ids, typography
+from . import footnotes, hyphenation, ids, readinglist, typography
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Transform:
 PIPELINE: tuple[Transform, ...] = (
     Transform("ids", frozenset({"epub", "pdf"}), ids.apply),
     Transform("footnotes", frozenset({"epub", "pdf"}), footnotes.apply),
+    Transform("reading list", frozenset({"epub", "pdf"}), readinglist.apply),
     Transform("typography", frozenset({"epub", "pdf"}), typography.apply),
     Transform("hyphenation", frozenset({"epub", "pdf"}), hyphenation.apply),
 )

@@ -1,0 +1,142 @@
+"""Citations in the texts become links to the reading list, and the list learns where it is
+cited (for back links in the EPUB and page references in the PDF).
+
+Three kinds: ``[@key]`` / ``[@key, s. 110]`` / ``[@a; @b]`` written by the editor (an
+unknown key is an error at the paragraph's line); author–year citations already in a text,
+"(Antonenko, 2004)"; and footnotes that give a listed work's title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .. import model as m
+from ..diagnostics import Report, Span
+from ..readinglist import Entry, ReadingList, find_author_year, format_citation_group, resolve
+
+_CITATION = re.compile(r"\[(-?@[\w:.-]+(?:,[^;\]]*)?(?:;\s*-?@[\w:.-]+(?:,[^;\]]*)?)*)\]")
+_ITEM = re.compile(r"-?@([\w:.-]+)(?:,(.*))?")
+_MIN_TITLE = 15  # shorter titles are too likely to occur by chance
+
+
+@dataclass
+class _Context:
+    book: m.Book
+    listed: ReadingList
+    shown: set[str]  # keys of the entries the book prints
+    chapter: m.Chapter
+    line: int
+    report: Report
+    in_note: bool = False
+
+    def href(self, key: str) -> str:
+        anchor = f"ref-{key}"
+        return f"reading-list.xhtml#{anchor}" if self.book.target == "epub" else f"#{anchor}"
+
+    def link_id(self, key: str) -> str:
+        ident = f"cite-{sum(len(v) for v in self.book.citations.values()) + 1}"
+        self.book.citations.setdefault(key, []).append((self.chapter.id, ident))
+        return ident
+
+
+def apply(book: m.Book, report: Report) -> m.Book:
+    if book.reading_list is None:
+        return book
+    include = book.manifest.reading_list.include_unverified
+    shown = {e.key for e in book.reading_list.visible(include).entries}
+    for chapter in book.documents:
+        for block in m.walk(chapter.blocks):
+            if isinstance(block, m.Paragraph | m.Heading):
+                ctx = _Context(book, book.reading_list, shown, chapter, block.line, report)
+                block.children = _inlines(block.children, ctx)
+        for note in chapter.footnotes:
+            for block in m.walk(note.children):
+                if isinstance(block, m.Paragraph):
+                    ctx = _Context(book, book.reading_list, shown, chapter, block.line,
+                                   report, in_note=True)
+                    block.children = _inlines(block.children, ctx)
+    return book
+
+
+def _inlines(nodes: list[m.Inline], ctx: _Context) -> list[m.Inline]:
+    out: list[m.Inline] = []
+    for node in nodes:
+        if isinstance(node, m.Text):
+            out.extend(_text(node.text, ctx))
+        elif isinstance(node, m.Emph | m.Strong | m.Span):
+            node.children = _inlines(node.children, ctx)
+            out.append(node)
+        else:
+            out.append(node)  # links, code, notes: left as they are
+    return out
+
+
+def _text(text: str, ctx: _Context) -> list[m.Inline]:
+    out: list[m.Inline] = []
+    position = 0
+    for match in _CITATION.finditer(text):
+        out.extend(_plain(text[position:match.start()], ctx))
+        out.extend(_bracketed(match.group(1), ctx) or [m.Text(match.group())])
+        position = match.end()
+    out.extend(_plain(text[position:], ctx))
+    return [n for n in out if not (isinstance(n, m.Text) and not n.text)]
+
+
+def _bracketed(body: str, ctx: _Context) -> list[m.Inline] | None:
+    items: list[tuple[Entry, str | None]] = []
+    span = Span(ctx.chapter.path.as_posix(), ctx.line, 0)
+    for part in body.split(";"):
+        found = _ITEM.fullmatch(part.strip())
+        if not found:
+            return None
+        entry = resolve(found.group(1), found.group(2), ctx.listed, span, ctx.report,
+                        include_unverified=ctx.book.manifest.reading_list.include_unverified)
+        if entry is None:
+            return None
+        items.append((entry, found.group(2).strip() if found.group(2) else None))
+    hrefs = [ctx.href(e.key) if e.key in ctx.shown else None for e, _ in items]
+    nodes = format_citation_group(items, ctx.book.manifest.language, hrefs=hrefs)
+    _name_links(nodes, [e.key for e, _ in items], ctx)
+    return nodes
+
+
+def _name_links(nodes: list[m.Inline], keys: list[str], ctx: _Context) -> None:
+    links = [n for n in m.walk(nodes) if isinstance(n, m.Link)]
+    by_href = {ctx.href(k): k for k in keys}
+    for link in links:
+        key = by_href.get(link.href)
+        if key is not None:
+            link.id = ctx.link_id(key)
+
+
+def _plain(text: str, ctx: _Context) -> list[m.Inline]:
+    """Author–year citations in running text, and listed titles in footnotes."""
+    spans = [(c.start, c.end, c.key) for c in find_author_year(text, ctx.listed.entries)
+             if c.key in ctx.shown]
+    if ctx.in_note:
+        spans += _titles(text, ctx)
+    spans.sort()
+    out: list[m.Inline] = []
+    position = 0
+    for start, end, key in spans:
+        if start < position:
+            continue
+        out.append(m.Text(text[position:start]))
+        out.append(m.Link(ctx.href(key), [m.Text(text[start:end])], id=ctx.link_id(key)))
+        position = end
+    out.append(m.Text(text[position:]))
+    return out
+
+
+def _titles(text: str, ctx: _Context) -> list[tuple[int, int, str]]:
+    folded = text.casefold()
+    found = []
+    for entry in ctx.listed.entries:
+        title = (entry.title or "").strip()
+        if entry.key not in ctx.shown or len(title) < _MIN_TITLE:
+            continue
+        at = folded.find(title.casefold())
+        if at >= 0:
+            found.append((at, at + len(title), entry.key))
+    return found
