@@ -153,6 +153,7 @@ class Footnote:
     number: int = 0
     id: str = ""
     ref_id: str = ""  # the id of the (first) call, for the back link
+    endnote: bool = False  # PDF: too tall for the page of its call, set at the text's end
 
 
 @dataclass

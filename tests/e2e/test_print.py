@@ -33,9 +33,12 @@ def _calls_and_markers(path: Path) -> list[tuple[list[int], list[int]]]:
                     run = ""
             if run:
                 calls.append(int(run))
+            # the note area begins at the rule WeasyPrint draws (the @footnote border)
+            rules = [edge["top"] for edge in page.edges if edge["width"] > 20]
+            area_top = min(rules) if rules else page.height
             lines: dict[float, list[dict]] = defaultdict(list)
             for char in page.chars:
-                if 7.5 < char["size"] < 9:
+                if 7.5 < char["size"] < 9 and char["top"] > area_top:
                     lines[round(char["top"])].append(char)
             markers = []
             for _top, chars in sorted(lines.items()):
@@ -171,3 +174,42 @@ def test_words_with_ligatures_are_searchable(anthology: Built) -> None:
     missing = sorted(w for w in words if w not in text)
     assert len(words) > 50
     assert missing == []
+
+
+def _long_note_book(tmp_path: Path, policy: str) -> tuple[Path, int]:
+    root = copy_book("mini", tmp_path)
+    manifest = root / "book" / "book.yaml"
+    manifest.write_text(manifest.read_text("utf-8").replace(
+        "trim: 130x200mm", f"trim: 130x200mm\n  long_notes: {policy}"), "utf-8")
+    chapter = root / "chapters" / "01-forsta.md"
+    long_note = " ".join(["En mycket lång not som inte ryms på en sida."] * 90)
+    text = chapter.read_text("utf-8").replace(
+        "[^2]: En andra not med", f"[^lang]: {long_note}\n[^2]: En andra not med")
+    text = text.replace("Ett andra stycke med en not till.[^2]",
+                        "Ett andra stycke[^lang] med en not till.[^2]")
+    chapter.write_text(text, "utf-8")
+    line = text.splitlines().index(f"[^lang]: {long_note}") + 1
+    return root, line
+
+
+def test_a_note_taller_than_the_page_is_reported(tmp_path: Path) -> None:
+    root, line = _long_note_book(tmp_path, "warn")
+    result = run_cli("build", root, "--format", "pdf")
+    assert result.code == 0
+    assert f"chapters/01-forsta.md:{line}:1: warning[P004]: a footnote stands on page" \
+        in result.stderr, result.stderr
+
+
+def test_long_notes_can_go_to_the_end_of_the_text(tmp_path: Path) -> None:
+    root, _line = _long_note_book(tmp_path, "endnotes")
+    result = run_cli("build", root, "--format", "pdf")
+    assert result.code == 0, result.stderr
+    assert "P004" not in result.stderr
+    pages = pdf_pages(root / "build" / "liten-antologi.pdf")
+    start = next(i for i, p in enumerate(pages) if "Ett andra stycke" in p)
+    # the note numbers stay as in the EPUB: 1 and 3 at the foot, 2 at the text's end
+    markers = _calls_and_markers(root / "build" / "liten-antologi.pdf")[start][1]
+    assert markers == [1, 3]
+    rest = "\n".join(pages[start:start + 4])
+    assert re.search(r"^Noter$", rest, re.M)
+    assert re.search(r"^2\. En mycket lång not", rest, re.M)

@@ -128,8 +128,8 @@ def _prepare(book: m.Book, timestamp: str) -> _Html:
         ctx = Context("pdf", item.lang, item)
         kind = {"chapter": "chapter", "front": "front-text", "back": "back"}[item.kind]
         attrs = Markup(lang_attrs(item.lang)) if item.lang != tag else Markup("")
-        target.append(_Part(kind, head, Markup(writer.blocks(item.blocks, ctx)), attrs,
-                            head.byline or manifest.title))
+        body = writer.blocks(item.blocks, ctx) + writer.endnotes_section(item, ctx)
+        target.append(_Part(kind, head, Markup(body), attrs, head.byline or manifest.title))
         out.toc.append(_TocEntry(item.id, item.title, head.byline, item.kind))
     return out
 
@@ -248,6 +248,12 @@ def render_pdf(book: m.Book, timestamp: dt.datetime, report: Report) -> PdfResul
     try:
         with _font_timestamp(int(timestamp.timestamp())):
             body = layout(_html(prepared, "body"))
+            rounds = 0
+            while (options.long_notes == "endnotes" and rounds < _ENDNOTE_ROUNDS
+                   and _to_endnotes(book, body)):
+                rounds += 1
+                prepared = _prepare(book, prepared.timestamp)
+                body = layout(_html(prepared, "body"))
             starts = _anchor_pages(body)
             for entry in prepared.toc:
                 if entry.kind != "front" and entry.id in starts:
@@ -280,6 +286,25 @@ def render_pdf(book: m.Book, timestamp: dt.datetime, report: Report) -> PdfResul
     blank = [not page.anchors for page in document.pages]
     return PdfResult(data, breaks, PrintPages(labels, _starts(document), blank),
                      len(front_pages), (total - len(misplaced), total))
+
+
+_ENDNOTE_ROUNDS = 8  # each round lays the body out again; a book rarely needs more than one
+
+
+def _to_endnotes(book: m.Book, body: object) -> bool:
+    """Mark the first note that did not stay on the page of its call as an endnote
+    (pdf.long_notes: endnotes). WeasyPrint never splits a note (#1833): one taller than the
+    room below its call moves to a later page and takes the notes after it along, so only
+    the first is moved each round; the others usually find their page again."""
+    misplaced, _ = misplaced_notes(body)
+    if not misplaced:
+        return False
+    first = min(misplaced, key=lambda item: item[1])[0]
+    for chapter in book.documents:
+        for note in chapter.footnotes:
+            if note.id == first:
+                note.endnote = True
+    return True
 
 
 def _tagged(variant: str) -> bool:

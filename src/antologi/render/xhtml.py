@@ -120,14 +120,40 @@ class XhtmlWriter:
         if note is None:  # reported by the parser (F001); nothing to link to
             return esc(f"[^{ref.label}]")
         if self.target == "pdf":
-            # The whole note sits at the call; CSS floats it to the foot of the page.
-            paragraphs = [self.inlines(b.children, ctx) if isinstance(b, m.Paragraph)
-                          else self.block(b, ctx) for b in note.children]
-            body = '<br class="fn-par"/>'.join(paragraphs)
-            return f'<span class="footnote" id="{esc(note.id)}">{body}</span>'
+            return self._pdf_call(ref, note, ctx)
         label = langmod.label(ctx.lang, "note_n", n=str(ref.number))
         return (f'<a class="noteref" epub:type="noteref" role="doc-noteref" id="{esc(ref.ref_id)}"'
                 f' href="#{esc(note.id)}" title="{esc(label)}">{ref.number}</a>')
+
+    def _pdf_call(self, ref: m.FootnoteRef, note: m.Footnote, ctx: Context) -> str:
+        """The whole note sits at its first call and CSS floats it to the foot of the page;
+        the number is ours (data-n), so the PDF numbers notes exactly as the EPUB does."""
+        number = str(ref.number)
+        if note.endnote:
+            return (f'<a class="endnote-ref" id="{esc(ref.ref_id)}" href="#{esc(note.id)}">'
+                    f"{number}</a>")
+        if ref.ref_id != note.ref_id:  # a second call of the same note: the number only
+            return f'<span class="note-call">{number}</span>'
+        paragraphs = [self.inlines(b.children, ctx) if isinstance(b, m.Paragraph)
+                      else self.block(b, ctx) for b in note.children]
+        body = '<br class="fn-par"/>'.join(paragraphs)
+        return (f'<span class="footnote" id="{esc(note.id)}" data-n="{number}">'
+                f"{body}</span>")
+
+    def endnotes_section(self, chapter: m.Chapter, ctx: Context) -> str:
+        """PDF: the notes too tall for the page of their call, at the end of the text."""
+        notes = [n for n in chapter.footnotes if n.endnote]
+        if not notes:
+            return ""
+        out = [f'<section class="endnotes"><h2>{esc(langmod.label(ctx.lang, "notes"))}</h2>']
+        for note in notes:
+            body = self.blocks(note.children, ctx)
+            mark = f'<a class="endnote-mark" href="#{esc(note.ref_id)}">{note.number}.</a> '
+            body = body.replace("<p>", f'<p id="{esc(note.id)}">{mark}', 1) \
+                if body.startswith("<p>") else f'<p id="{esc(note.id)}">{mark}</p>{body}'
+            out.append(body)
+        out.append("</section>")
+        return "\n".join(out)
 
     def footnotes_section(self, chapter: m.Chapter, ctx: Context) -> str:
         """EPUB: the chapter's notes as asides after the text, each linking back to its call."""
