@@ -56,7 +56,10 @@ def place_page_markers(docs: list[_Doc], pages: PrintPages) -> list[tuple[str, s
             # The page begins inside the paragraph that began last: mark the page
             # right after that paragraph, the nearest place at paragraph granularity.
             marker = _marker(label)
-            last[1].addnext(marker)
+            if last[1].tag == f"{{{XHTML_NS}}}li":
+                last[1].append(marker)  # a list holds only list items
+            else:
+                last[1].addnext(marker)
             page_list.append((label, f"{last[0]}#page-{label}"))
             last = (last[0], marker)
             continue
@@ -83,7 +86,10 @@ def _insert(element: etree._Element, labels: list[str], file_name: str,
             page_list: list[tuple[str, str]]) -> None:
     for label in labels:
         marker = _marker(label)
-        if element.tag == f"{{{XHTML_NS}}}section":
+        if element.tag == f"{{{XHTML_NS}}}li":
+            element.insert(0, marker)  # a list holds only list items
+            marker.tail, element.text = element.text, None
+        elif element.tag == f"{{{XHTML_NS}}}section":
             element.insert(len([m for m in element if m.get("role") == "doc-pagebreak"]),
                            marker)  # inside the text's section, before its heading
         else:
