@@ -59,6 +59,7 @@ _LABELS_SV = {
     "start": "Början",
     "landmarks": "Orientering",
     "pages": "Sidor",
+    "typeface": "Typsnitt: {name}",
     "cover_alt": "Omslag: {title}, av {authors}",
     "a11y_summary": "Boken har innehållsförteckning, rubrikstruktur, fotnoter som länkar "
     "till och från texten, språkmärkning av varje passage på ett annat språk och den tryckta "
@@ -108,6 +109,7 @@ _LABELS_NB = {
     "start": "Begynnelse",
     "landmarks": "Orientering",
     "pages": "Sider",
+    "typeface": "Skrift: {name}",
     "cover_alt": "Omslag: {title}, av {authors}",
     "a11y_summary": "Boka har innholdsfortegnelse, overskriftsstruktur, fotnoter som lenker "
     "til og fra teksten, språkmerking av hvert avsnitt på et annet språk og sidetallene fra "
@@ -170,6 +172,7 @@ _LABELS_EN = {
     "start": "Start",
     "landmarks": "Landmarks",
     "pages": "Pages",
+    "typeface": "Typeface: {name}",
     "cover_alt": "Cover: {title}, by {authors}",
     "a11y_summary": "The book has a table of contents, a heading structure, footnotes linked "
     "to and from the text, language markup on every passage in another language, and the "

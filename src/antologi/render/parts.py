@@ -81,7 +81,7 @@ def colophon(manifest: Manifest, chapters: list[m.Chapter], font: str) -> Coloph
         lines.append(manifest.edition)
     lines.append(format_identifier(manifest.identifier))
     if font:
-        lines.append(font)
+        lines.append(langmod.label(tag, "typeface", name=font))
     texts = []
     for chapter in chapters:
         head = chapter_head(chapter, tag)
