@@ -33,9 +33,10 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from . import lang as langmod
 from . import model as m
 from .assets import check_image
-from .diagnostics import Report, Span
+from .diagnostics import Diagnostic, Report, Severity, Span
 from .manifest import ID_PATTERN, ROLES, Creator, Reader, check_language
 from .yamlpos import Origin, YMap, YScalar, parse
 
@@ -45,8 +46,10 @@ FRONT_MATTER_KEYS = ("title", "subtitle", "authors", "translators", "contributor
 # XML 1.0 forbids these; they make XHTML ill-formed (U+FFFE/U+FFFF are noncharacters).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
-_STRAY_ATTRS = re.compile(r"\](\{[^}\n]*\})")
-_UNDEFINED_REF = re.compile(r"\[\^([^\]\s]+)\]")
+# Neither pattern may cross an opening bracket: on '[^[^[^…' or ']{]{]{…' without a closing
+# one, every start would scan to the end of the text (quadratic time on 50 000 of them).
+_STRAY_ATTRS = re.compile(r"\](\{[^{}\n]*\})")
+_UNDEFINED_REF = re.compile(r"\[\^([^\]\[\s]+)\]")
 _FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 _CONTAINER_ATTRS = re.compile(r"^\{\s*lang\s*=\s*(\"?)([^\s\"}]+)\1\s*\}$")
 
@@ -55,8 +58,18 @@ MAX_BLOCK_DEPTH = 16
 MAX_INLINE_DEPTH = 16
 """Emphasis, strong emphasis, links and language spans may nest this deep."""
 PARSER_NESTING = 64
-"""markdown-it's maxNesting: above what the limits allow (a list level costs it two), so
-whatever it would drop is always deeper than a limit, and so reported."""
+"""markdown-it's maxNesting for blocks: above what the limits allow (a list level costs it
+two), so whatever it would drop is always deeper than a limit, and so reported."""
+INLINE_PARSER_NESTING = 20
+"""markdown-it's maxNesting while it parses inlines (its own default). Past it, markup is
+kept as literal text, not dropped, and it is past MAX_INLINE_DEPTH anyway; a higher value
+only makes bracket soup slower (link labels are re-scanned per level: 50 000 '[^' took
+10 s at 64, 2 s at 20)."""
+
+MAX_SAME = 20
+"""At most this many diagnostics of one code per text, then one line saying there are more:
+a pasted-in mess gives a report one can read, and the place of a problem is not looked up
+50 000 times (which made such a text take minutes)."""
 
 LINK_SCHEMES = ("http", "https", "mailto")
 """The only schemes a link may have: javascript:, vbscript:, data: and file: links run code
@@ -72,11 +85,37 @@ def _parser() -> MarkdownIt:
     # Every link reaches the tree, where it is checked and reported (C009), instead of
     # being left as text without a word (markdown-it's default validateLink).
     md.validateLink = lambda url: True  # type: ignore[method-assign]
+    # One option serves both of markdown-it's parsers: set it per stage.
+    md.core.ruler.before("block", "antologi_block_nesting",
+                         lambda state: _set_nesting(state, PARSER_NESTING))
+    md.core.ruler.before("inline", "antologi_inline_nesting",
+                         lambda state: _set_nesting(state, INLINE_PARSER_NESTING))
     md.use(front_matter_plugin).use(footnote_plugin)
     md.use(attrs_plugin, spans=True, allowed=["lang"])
     md.use(container_plugin, name="lang",
            validate=lambda params, *_: params.strip().startswith("{"))
     return md
+
+
+def _set_nesting(state: object, value: int) -> None:
+    state.md.options["maxNesting"] = value  # type: ignore[attr-defined]
+
+
+class _Gate:
+    """Counts the diagnostics of one text per code, for MAX_SAME."""
+
+    def __init__(self, report: Report, name: str) -> None:
+        self.report = report
+        self.name = name
+        self.counts: dict[str, int] = {}
+
+    def allow(self, code: str, severity: Severity = Severity.ERROR) -> bool:
+        count = self.counts.get(code, 0) + 1
+        self.counts[code] = count
+        if count == MAX_SAME + 1:
+            self.report.add(Diagnostic(code, severity, f"more problems like these ({code}) in "
+                                       "this text are not shown", Span(self.name)))
+        return count <= MAX_SAME
 
 
 @dataclass
@@ -86,8 +125,8 @@ class Source:
     path: Path  # project-relative
     text: str
 
-    @property
-    def lines(self) -> list[str]:
+    @cached_property
+    def lines(self) -> list[str]:  # cached: every diagnostic's position looks lines up
         return self.text.split("\n")
 
     def find(self, needle: str, first_line: int, last_line: int) -> Span:
@@ -260,6 +299,7 @@ class _Builder:
         self.root = root
         self.name = source.path.as_posix()
         self.too_deep = False  # C011 for inlines is reported once per text
+        self.gate = _Gate(report, self.name)
 
     @cached_property
     def labels(self) -> dict[str, list[int]]:
@@ -398,8 +438,14 @@ class _Builder:
                 alt = "".join(c.content for c in (tok.children or []))
                 src = str(tok.attrs.get("src", ""))
                 images += 1
-                check_image(self.root, src, alt, self._nth("![", images, line, end_line),
-                            self.report)
+                found = Report()  # placed only if reported: a lookup per image is O(text)
+                check_image(self.root, src, alt, Span(self.name, line), found)
+                if found.items:
+                    span = self._nth("![", images, line, end_line)
+                    for d in found.items:
+                        if self.gate.allow(d.code, d.severity):
+                            self.report.add(Diagnostic(d.code, d.severity, d.message, span,
+                                                       d.hint))
                 out.append(m.Image(src, alt, _opt(tok.attrs.get("title"))))
             elif kind.endswith("_open"):
                 if len(stack) > MAX_INLINE_DEPTH:
@@ -449,6 +495,8 @@ class _Builder:
             parts, scheme = None, ""
         if parts is not None and scheme in LINK_SCHEMES:
             return True
+        if not self.gate.allow("C009" if parts is None or scheme else "C010"):
+            return False
         shown = href if len(href) <= 60 else href[:57] + "…"
         span = self._find_any((unquote(href), href, "](", "<"), line, end_line)
         if parts is None or scheme:
@@ -483,26 +531,41 @@ class _Builder:
             return m.Link(href, kids, _opt(attrs.get("title")))
         if name == "span":
             value = attrs.get("lang")
-            span = self.source.find("]{", line, end_line)
             if value is None:
-                self.report.error("C005", "a span without a language", span,
-                                  "write [text]{lang=en}")
+                if self.gate.allow("C005"):
+                    self.report.error("C005", "a span without a language",
+                                      self.source.find("]{", line, end_line),
+                                      "write [text]{lang=en}")
                 return m.Span(kids, "")
-            tag = check_language(str(value), span, self.report)
+            text = str(value)
+            if langmod.is_valid_tag(text):
+                tag, was_no = langmod.normalize_tag(text)
+                if not was_no:
+                    return m.Span(kids, tag)  # nothing to report: no place to look up
+            if not self.gate.allow("T001"):
+                return m.Span(kids, "")
+            tag = check_language(text, self.source.find("]{", line, end_line), self.report)
             return m.Span(kids, tag or "")
         return m.Span(kids, "")
 
     def _check_text(self, text: str, line: int, end_line: int) -> None:
+        allow = self.gate.allow
         for match in _UNDEFINED_REF.finditer(text):
+            if not allow("F001"):
+                break
             self.report.error("F001", f"footnote [^{match.group(1)}] is referenced but never "
                               "defined", self.source.find(match.group(), line, end_line),
                               f"add a line '[^{match.group(1)}]: the note' at the end of the "
                               "text")
         for match in _STRAY_ATTRS.finditer(text):
+            if not allow("C005"):
+                break
             self.report.error("C005", f"attributes '{match.group(1)}' are not understood",
                               self.source.find(match.group(), line, end_line),
                               "write [text]{lang=en}: a language tag, no spaces")
         for match in _RAW_HTML.finditer(text):
+            if not allow("C003", Severity.WARNING):
+                break
             self.report.warning("C003", f"raw HTML '{match.group()}' is shown as text",
                                 self.source.find(match.group(), line, end_line),
                                 "use Markdown instead (*italic*, **bold**, [text]{lang=en})")
@@ -515,12 +578,13 @@ def _opt(value: object) -> str | None:
 def _check_footnotes(source: Source, notes: list[m.Footnote],
                      defined: dict[str, list[int]], report: Report) -> None:
     referenced = {n.label for n in notes}
+    gate = _Gate(report, source.path.as_posix())
     for label, lines in defined.items():
-        if len(lines) > 1:
+        if len(lines) > 1 and gate.allow("F003"):
             report.error("F003", f"footnote [^{label}] is defined twice (also at line "
                          f"{lines[0]})", source.find(f"[^{label}]:", lines[1], lines[1]),
                          "give each note its own label")
-        if label not in referenced:
+        if label not in referenced and gate.allow("F002", Severity.WARNING):
             report.warning("F002", f"footnote [^{label}] is defined but never referenced",
                            source.find(f"[^{label}]:", lines[0], lines[0]),
                            f"add [^{label}] where the note belongs, or delete the note")

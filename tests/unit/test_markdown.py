@@ -301,3 +301,12 @@ def test_script_is_text_never_an_element(tmp_path: Path) -> None:
     assert chapter is not None
     texts = [n.text for n in m.walk(chapter.blocks) if isinstance(n, m.Text)]
     assert "<script>alert(1)</script>" in "".join(texts)
+
+
+def test_a_flood_of_one_problem_is_cut_short(tmp_path: Path) -> None:
+    from antologi.markdown import MAX_SAME
+
+    _, problems = _parse(tmp_path, "# T\n\n" + " ".join(f"a[^n{i}]" for i in range(50)) + "\n")
+    assert len(problems) == MAX_SAME + 1
+    assert problems[-1] == ("chapters/01-text.md: error[F001]: more problems like these (F001) "
+                            "in this text are not shown")
