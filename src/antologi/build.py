@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,7 @@ class BuildResult:
     manifest: Manifest
     outputs: dict[str, Path] = field(default_factory=dict)
     report: Report = field(default_factory=Report)
+    up_to_date: bool = False  # nothing changed since the last build: nothing was done
 
 
 def build_timestamp(manifest: Manifest | None, report: Report) -> dt.datetime:
@@ -53,39 +55,65 @@ def hyphenation_report(breaks: list, labels: list[str]) -> bytes:
 
 
 def build(root: Path, formats: tuple[str, ...] = FORMATS, out_dir: Path | None = None,
-          strict: bool = False) -> BuildResult:
-    """Build the book in root; raise BookError when the book has errors."""
-    report = Report()
-    manifest = load_manifest(root, report)
-    result = BuildResult(manifest, report=report)
-    book = load_book(manifest, report)
-    timestamp = build_timestamp(manifest, report)
-    prepared = {target: transforms.run(book, target, report) for target in formats}
-    if report.has_errors(strict):
-        raise BookError(report)
+          strict: bool = False, progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Build the book in root; raise BookError when the book has errors.
+
+    progress, when given, is told at each stage boundary what begins now (a short phrase);
+    stages never print, so the caller decides how (or whether) to show it.
+
+    A book whose inputs, outputs and tools are unchanged since its last build is not built
+    again (cache.py): the result names the outputs in place, repeats that build's
+    diagnostics and has up_to_date set."""
+    step = progress or (lambda _message: None)
+    from . import cache
+
     out = out_dir or root / "build"
-    rendered: dict[Path, bytes] = {}
-    print_pages = None
-    # The PDF first: the EPUB's page-list points at where the printed pages begin.
-    if "pdf" in prepared:
-        from .render.pdf import render_pdf
+    key = cache.environment_key(root, out, formats, strict)
+    hit = cache.lookup(root, out, formats, strict, key)
+    if hit is not None:
+        step("up to date: nothing changed since the last build")
+        return BuildResult(load_manifest(root, Report()), hit.outputs,
+                           Report(hit.diagnostics), up_to_date=True)
+    with cache.recording() as opened:  # every file the build reads, for the next build
+        report = Report()
+        step("reading the manifest")
+        manifest = load_manifest(root, report)
+        result = BuildResult(manifest, report=report)
+        texts = len(manifest.chapters) + sum(p.kind == "markdown" for p in
+                                             (*manifest.front_matter, *manifest.back_matter))
+        step(f"parsing {texts} text{'s' if texts != 1 else ''}")
+        book = load_book(manifest, report)
+        timestamp = build_timestamp(manifest, report)
+        step("preparing the text: ids, notes, typography, hyphenation")
+        prepared = {target: transforms.run(book, target, report) for target in formats}
+        if report.has_errors(strict):
+            raise BookError(report)
+        rendered: dict[Path, bytes] = {}
+        print_pages = None
+        # The PDF first: the EPUB's page-list points at where the printed pages begin.
+        if "pdf" in prepared:
+            from .render.pdf import render_pdf
 
-        pdf = render_pdf(prepared["pdf"], timestamp, report)
-        rendered[out / f"{manifest.slug}.pdf"] = pdf.data
-        rendered[out / f"{manifest.slug}-hyphenation.txt"] = hyphenation_report(
-            pdf.breaks, pdf.pages.labels)
-        print_pages = pdf.pages
-    if "epub" in prepared:
-        from .render.epub import render_epub
+            step("laying out the PDF")
+            pdf = render_pdf(prepared["pdf"], timestamp, report)
+            rendered[out / f"{manifest.slug}.pdf"] = pdf.data
+            rendered[out / f"{manifest.slug}-hyphenation.txt"] = hyphenation_report(
+                pdf.breaks, pdf.pages.labels)
+            print_pages = pdf.pages
+        if "epub" in prepared:
+            from .render.epub import render_epub
 
-        rendered[out / f"{manifest.slug}.epub"] = render_epub(prepared["epub"], timestamp,
-                                                              print_pages, report)
-    if report.has_errors(strict):
-        raise BookError(report)
+            step("making the EPUB")
+            rendered[out / f"{manifest.slug}.epub"] = render_epub(prepared["epub"], timestamp,
+                                                                  print_pages, report)
+        if report.has_errors(strict):
+            raise BookError(report)
     from .lock import output_lock
 
+    step(f"writing {len(rendered)} file{'s' if len(rendered) != 1 else ''}")
     with output_lock(out):  # one writer at a time; a killed run's temp files go first
         write_outputs(rendered, result)
+        cache.save(root, out, formats, strict, key, opened, rendered, report)
     return result
 
 
