@@ -1,0 +1,232 @@
+"""Incremental builds (cache.py): a rebuild's outputs are the bytes of a clean build of the
+same inputs; an unchanged book is not laid out again; a damaged or stale cache is never
+trusted."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from antologi import cache
+from antologi.build import build
+
+from conftest import copy_book, run_cli
+
+EPOCH = "1763683200"
+OUTPUTS = ("liten-antologi.epub", "liten-antologi.pdf", "liten-antologi-hyphenation.txt")
+
+
+def _hashes(out: Path, names: tuple[str, ...] = OUTPUTS) -> dict[str, str]:
+    return {name: hashlib.sha256((out / name).read_bytes()).hexdigest() for name in names
+            if (out / name).exists()}
+
+
+def _stamps(out: Path) -> dict[str, tuple[int, int]]:
+    """(inode, mtime) of each output: both change when a file is replaced."""
+    return {name: ((out / name).stat().st_ino, (out / name).stat().st_mtime_ns)
+            for name in OUTPUTS}
+
+
+def _diagnostics(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if re.search(r"(error|warning)\[", line)]
+
+
+def _edit(root: Path) -> None:
+    chapter = root / "chapters" / "02-andra.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\nEtt nytt stycke i slutet.\n", "utf-8")
+
+
+@pytest.fixture
+def in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+def test_rebuilds_are_the_bytes_of_a_clean_build(tmp_path: Path) -> None:
+    """The real CLI: clean build, no-op rebuild, rebuild after an edit; each compared with
+    a clean build of the same inputs in another folder."""
+    root = copy_book("mini", tmp_path / "a")
+    (root / "chapters" / "99-utkast.md").write_text("# Utkast\n", "utf-8")  # M011
+    out = root / "build"
+    first = run_cli("build", root)
+    assert first.code == 0, first.stderr
+    clean = _hashes(out)
+    assert len(clean) == 3
+    stamps = _stamps(out)
+
+    again = run_cli("build", root)
+    assert again.code == 0, again.stderr
+    assert _hashes(out) == clean
+    assert _stamps(out) == stamps  # nothing was written: no file replaced
+    assert _diagnostics(again.stderr) == _diagnostics(first.stderr)
+
+    _edit(root)
+    edited = run_cli("build", root)
+    assert edited.code == 0, edited.stderr
+    rebuilt = _hashes(out)
+    assert rebuilt != clean and rebuilt["liten-antologi.epub"] != clean["liten-antologi.epub"]
+
+    fresh = copy_book(root, tmp_path / "b")
+    assert run_cli("build", fresh).code == 0
+    assert _hashes(fresh / "build") == rebuilt
+
+    stamps = _stamps(out)
+    assert run_cli("build", root).code == 0
+    assert _stamps(out) == stamps and _hashes(out) == rebuilt
+
+
+def test_an_unchanged_book_is_not_laid_out(tmp_path: Path, in_process: None,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_book("mini", tmp_path)
+    (root / "chapters" / "99-utkast.md").write_text("# Utkast\n\nInte med.\n", "utf-8")
+    first = build(root)
+    assert not first.up_to_date
+    assert [d.code for d in first.report.warnings] == ["M011"]  # the unlisted draft
+
+    def no_layout(*_args: object) -> None:
+        raise AssertionError("laid out again")
+
+    monkeypatch.setattr("antologi.render.pdf.render_pdf", no_layout)
+    monkeypatch.setattr("antologi.render.epub.render_epub", no_layout)
+    second = build(root)
+    assert second.up_to_date
+    assert second.report.items == first.report.items  # the warnings are told again
+    assert sorted(second.outputs) == sorted(OUTPUTS)
+    assert _hashes(root / "build") == {n: hashlib.sha256(p.read_bytes()).hexdigest()
+                                      for n, p in first.outputs.items()}
+
+
+def _entry(root: Path, formats: tuple[str, ...]) -> Path:
+    return cache.entry_path(root / "build", formats, False)
+
+
+def _rewrite(change: Callable[[dict], None]) -> Callable[[Path, tuple[str, ...]], None]:
+    def corrupt(root: Path, formats: tuple[str, ...]) -> None:
+        path = _entry(root, formats)
+        data = json.loads(path.read_text("utf-8"))
+        change(data)
+        path.write_text(json.dumps(data), "utf-8")
+
+    return corrupt
+
+
+def _truncate(root: Path, formats: tuple[str, ...]) -> None:
+    path = _entry(root, formats)
+    path.write_bytes(path.read_bytes()[:40])
+
+
+def _garbage_output(root: Path, formats: tuple[str, ...]) -> None:
+    (root / "build" / "liten-antologi.epub").write_bytes(b"PK not a book")
+
+
+def _missing_output(root: Path, formats: tuple[str, ...]) -> None:
+    (root / "build" / f"liten-antologi.{formats[-1]}").unlink()
+
+
+def _another_key(root: Path, formats: tuple[str, ...]) -> None:
+    """As after an upgrade of antologi or WeasyPrint: the entry's key is not this one."""
+    _rewrite(lambda d: d.update(key="0" * 64))(root, formats)
+
+
+CORRUPTIONS = {
+    "truncated JSON": _truncate,
+    "not an object": _rewrite(lambda d: d.clear()),
+    "inputs not a mapping": _rewrite(lambda d: d.update(inputs=[1, 2])),
+    "bad diagnostic": _rewrite(lambda d: d.update(diagnostics=[{"code": "X999"}])),
+    "another format version": _rewrite(lambda d: d.update(format=0)),
+    "an input's hash does not match": _rewrite(
+        lambda d: d["inputs"].update({"chapters/01-forsta.md": "f" * 64})),
+    "an output's hash does not match": _rewrite(
+        lambda d: d["outputs"].update({"liten-antologi.epub": "0" * 64})),
+    "an output outside the folder": _rewrite(
+        lambda d: d["outputs"].update({"../book/book.yaml": "0" * 64})),
+    "an output replaced by garbage": _garbage_output,
+    "an output deleted": _missing_output,
+    "another key": _another_key,
+}
+
+
+@pytest.mark.parametrize("formats", [("epub",), ("epub", "pdf")], ids=["epub", "all"])
+def test_a_damaged_cache_means_a_full_correct_build(tmp_path: Path, in_process: None,
+                                                    formats: tuple[str, ...]) -> None:
+    """Each damage in turn: the next build is a full one and its outputs are those of a
+    clean build of the same inputs; the one after it is up to date again."""
+    names = tuple(n for n in OUTPUTS if n.endswith(".epub") or "pdf" in formats)
+    root = copy_book("mini", tmp_path / "book")
+    out = root / "build"
+    assert not build(root, formats).up_to_date
+    cases = CORRUPTIONS if formats == ("epub",) else {
+        k: CORRUPTIONS[k] for k in ("truncated JSON", "an output deleted", "another key")}
+    for name, corrupt in cases.items():
+        corrupt(root, formats)
+        result = build(root, formats)
+        assert not result.up_to_date, name
+        fresh = copy_book(root, tmp_path / name.replace(" ", "-"))
+        assert not build(fresh, formats).up_to_date
+        assert _hashes(out, names) == _hashes(fresh / "build", names), name
+        assert build(root, formats).up_to_date, name
+
+
+def _png(color: str) -> bytes:
+    data = io.BytesIO()
+    Image.new("RGB", (40, 30), color).save(data, "PNG")
+    return data.getvalue()
+
+
+@pytest.mark.parametrize("change", ["image", "new stylesheet", "epoch", "package"])
+def test_what_counts_as_a_change(tmp_path: Path, in_process: None, change: str,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inputs found along the way (an image outside book/ and chapters/), a stylesheet that
+    did not exist, the build's timestamp and antologi's own files all make a full build."""
+    root = copy_book("mini", tmp_path)
+    (root / "images").mkdir()
+    (root / "images" / "karta.png").write_bytes(_png("red"))
+    chapter = root / "chapters" / "01-forsta.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\n![En röd karta](images/karta.png)\n",
+                       "utf-8")
+    formats = ("pdf",) if change == "image" else ("epub",)
+    output = f"liten-antologi.{formats[0]}"
+    assert not build(root, formats).up_to_date
+    assert build(root, formats).up_to_date
+    entry = json.loads(_entry(root, formats).read_text("utf-8"))
+    assert "images/karta.png" in entry["inputs"]  # found by the audit hook
+    assert "chapters/01-forsta.md" in entry["inputs"]
+    if change == "image":
+        (root / "images" / "karta.png").write_bytes(_png("blue"))
+    elif change == "new stylesheet":
+        (root / "styles").mkdir()
+        (root / "styles" / "epub.css").write_text("p { text-indent: 2em; }\n", "utf-8")
+    elif change == "epoch":
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 86400))
+    else:  # a template of antologi's own changed (in a copy: the key only reads it)
+        package = tmp_path / "package"
+        shutil.copytree(cache.PACKAGE_DIR, package,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        monkeypatch.setattr(cache, "PACKAGE_DIR", package)
+        assert build(root, formats).up_to_date  # the same files: the same key
+        template = package / "templates" / "epub_page.xhtml.j2"
+        template.write_text(template.read_text("utf-8") + "\n", "utf-8")
+    before = _hashes(root / "build", (output,))
+    assert not build(root, formats).up_to_date
+    after = _hashes(root / "build", (output,))
+    assert (after == before) == (change == "package")  # same code, same book
+
+
+def test_each_format_set_has_its_own_entry(tmp_path: Path, in_process: None) -> None:
+    """An EPUB-only build writes an EPUB without the print page-list over the full build's:
+    the full build's entry then no longer matches its outputs, and it builds again."""
+    root = copy_book("mini", tmp_path)
+    assert not build(root).up_to_date
+    full = _hashes(root / "build")
+    assert not build(root, ("epub",)).up_to_date
+    assert build(root, ("epub",)).up_to_date
+    again = build(root)
+    assert not again.up_to_date
+    assert _hashes(root / "build") == full
