@@ -23,6 +23,15 @@ def lang_attrs(tag: str) -> str:
     return f' lang="{esc(tag)}" xml:lang="{esc(tag)}"'
 
 
+def _is_lead(paragraph: m.Paragraph) -> bool:
+    """A paragraph set wholly in bold (an interviewer's question, a lead-in): both outputs
+    set it apart the same way, with space above and no indent."""
+    content = [n for n in paragraph.children
+               if not isinstance(n, m.FootnoteRef | m.SoftBreak)
+               and not (isinstance(n, m.Text) and not n.text.strip())]
+    return len(content) == 1 and isinstance(content[0], m.Strong)
+
+
 @dataclass(frozen=True)
 class Context:
     target: str  # 'epub' or 'pdf'
@@ -43,7 +52,8 @@ class XhtmlWriter:
     def block(self, node: m.Block, ctx: Context) -> str:
         if isinstance(node, m.Paragraph):
             ident = f' id="{esc(node.id)}"' if node.id else ""
-            return f"<p{ident}>{self.inlines(node.children, ctx)}</p>"
+            kind = ' class="lead"' if _is_lead(node) else ""
+            return f"<p{ident}{kind}>{self.inlines(node.children, ctx)}</p>"
         if isinstance(node, m.Heading):
             # The text's title is its h1, so its sections start at h2 ('#' or '##').
             level = min(max(node.level, 2), 6)
