@@ -1,6 +1,7 @@
 """Incremental builds: a build whose inputs and outputs are unchanged does nothing at all.
 
-After each successful build, ``<output folder>/.cache/<formats>.json`` records
+After each successful build, ``.antologi-cache/<formats>-<output folder>.json`` in the
+project records
 
 - the *environment key*: antologi's own files (code, templates, default styles), the
   installed distributions (each ``name-version.dist-info``: WeasyPrint, pyphen, ebooklib,
@@ -20,6 +21,11 @@ chapter, a url() in the book's stylesheet, a front-matter text outside ``book/``
 without every reader having to report what it read. Files that are only looked for (a book
 stylesheet that does not exist, say) are never opened, which is why the three folders are
 listed as well: a stylesheet that appears there makes the next build a full one.
+
+The cache is not kept in the output folder: that folder holds the outputs and nothing
+else (the output-safety and reproducibility tests list it and read every entry), so it
+lives beside ``book/`` in a hidden folder that carries its own ``.gitignore``, as pytest's
+and ruff's caches do, and goes away with the project.
 
 The cache is never trusted blindly: an entry that is not valid JSON, has the wrong shape,
 another format version, another key, names an input or output that is missing or hashes
@@ -46,7 +52,7 @@ from . import __version__
 from .diagnostics import CATALOGUE, Diagnostic, Report, Severity, Span
 
 FORMAT = 1  # of the entry files; another value is a stale entry
-CACHE_FOLDER = ".cache"
+CACHE_FOLDER = ".antologi-cache"  # in the project folder
 TREES = ("book", "chapters", "styles")  # where a book's own files live (design.md)
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -125,7 +131,7 @@ def inputs(root: Path, out: Path, opened: set[Path]) -> dict[str, str]:
     folders, relative to the project, with their SHA-256. Outside the project (antologi
     itself, the installed packages, Python) is the environment key's business."""
     root = root.resolve()
-    skip = [out.resolve(), PACKAGE_DIR, Path(sys.prefix).resolve(),
+    skip = [out.resolve(), root / CACHE_FOLDER, PACKAGE_DIR, Path(sys.prefix).resolve(),
             Path(sys.base_prefix).resolve()]
     names = set(_tree_files(root))
     for path in opened:
@@ -180,9 +186,12 @@ def environment_key(root: Path, out: Path, formats: tuple[str, ...], strict: boo
     return digest.hexdigest()
 
 
-def entry_path(out: Path, formats: tuple[str, ...], strict: bool) -> Path:
+def entry_path(root: Path, out: Path, formats: tuple[str, ...], strict: bool) -> Path:
+    """One entry per output folder and format set: an EPUB-only build into build/ and a
+    full one into build/ write different EPUBs (the full one has the print page-list)."""
+    folder = hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:12]
     name = "+".join(formats) + ("-strict" if strict else "")
-    return out / CACHE_FOLDER / f"{name}.json"
+    return root / CACHE_FOLDER / f"{name}-{folder}.json"
 
 
 @dataclass(frozen=True)
@@ -222,7 +231,7 @@ def lookup(root: Path, out: Path, formats: tuple[str, ...], strict: bool,
            key: str) -> Hit | None:
     """The recorded build when everything it depended on is unchanged, else None."""
     try:
-        data = json.loads(entry_path(out, formats, strict).read_bytes())
+        data = json.loads(entry_path(root, out, formats, strict).read_bytes())
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
             return None
         recorded = _hashes(data["inputs"])
@@ -248,7 +257,8 @@ def lookup(root: Path, out: Path, formats: tuple[str, ...], strict: bool,
 def save(root: Path, out: Path, formats: tuple[str, ...], strict: bool, key: str,
          opened: set[Path], rendered: dict[Path, bytes], report: Report) -> None:
     """Record a successful build. The caller holds the output folder's lock and has
-    written the outputs; a cache that cannot be written only costs the next build time."""
+    written the outputs; a cache that cannot be written (a read-only project, a full disk)
+    only costs the next build time."""
     from .resources import atomic_write, remove_stale_temp_files
 
     entry = {
@@ -261,9 +271,12 @@ def save(root: Path, out: Path, formats: tuple[str, ...], strict: bool, key: str
                          "span": [d.span.path, d.span.line, d.span.col] if d.span else None,
                          "hint": d.hint} for d in report.items],
     }
-    target = entry_path(out, formats, strict)
+    target = entry_path(root, out, formats, strict)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        ignore = target.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# antologi's build cache: not part of the book\n*\n", "utf-8")
         remove_stale_temp_files(target.parent)  # a killed run's, as in the output folder
         atomic_write(target, json.dumps(entry, ensure_ascii=False, indent=1).encode("utf-8"))
     except OSError:

@@ -104,7 +104,7 @@ def test_an_unchanged_book_is_not_laid_out(tmp_path: Path, in_process: None,
 
 
 def _entry(root: Path, formats: tuple[str, ...]) -> Path:
-    return cache.entry_path(root / "build", formats, False)
+    return cache.entry_path(root, root / "build", formats, False)
 
 
 def _rewrite(change: Callable[[dict], None]) -> Callable[[Path, tuple[str, ...]], None]:
