@@ -224,6 +224,7 @@ def bench_book(book: Book, runs: int, tools: set[str], extra: Sequence[str]) -> 
 
     def clean(_: int) -> None:
         shutil.rmtree(build, ignore_errors=True)
+        shutil.rmtree(book.root / ".antologi-cache", ignore_errors=True)  # the build cache
 
     if "antologi" in tools:
         rows.append(measure("antologi EPUB only, clean", runs,
