@@ -80,6 +80,7 @@ CATALOGUE: dict[str, str] = {
     "F001": "a footnote is referenced but never defined",
     "F002": "a footnote is defined but never referenced",
     "F003": "a footnote label is defined twice",
+    "F004": "a footnote is called where a call cannot stand (in a note, a title, alt text)",
     "I001": "an image that is not a file of the project (remote or embedded)",
     "I002": "an image file does not exist",
     "I003": "an image path leaves the project folder or points into the build folder",

@@ -195,6 +195,13 @@ def parse_chapter(root: Path, rel_path: Path, book_lang: str, report: Report,
         if first is not None:
             blocks.remove(first)
             chapter_title = m.plain_text(first.children).strip()
+            for ref in (n for n in m.walk(first.children) if isinstance(n, m.FootnoteRef)):
+                # The title is set as text (heading, contents, metadata): a call in it would
+                # vanish, and its note with it.
+                report.error("F004", f"footnote [^{ref.label}] is called in the title",
+                             source.find(f"[^{ref.label}]", first.line, first.line),
+                             "call the note in the first paragraph, or give the text's source "
+                             "as 'source:' in its front matter")
     if not chapter_title:
         report.error("C004", "the text has no title", Span(name, 1, 1),
                      "add front matter with 'title: ...' or start with a '# Title' line")
@@ -300,6 +307,7 @@ class _Builder:
         self.name = source.path.as_posix()
         self.too_deep = False  # C011 for inlines is reported once per text
         self.gate = _Gate(report, self.name)
+        self.in_note = False  # inside a footnote definition
 
     @cached_property
     def labels(self) -> dict[str, list[int]]:
@@ -406,7 +414,9 @@ class _Builder:
                 continue
             label = str(token.meta["label"])
             first = self.tokens[self.pos]
+            self.in_note = True
             children = self._until("footnote_close")
+            self.in_note = False
             lines = self.labels.get(label, [self._line(first)])
             notes.append(m.Footnote(label, children, lines[0]))
         self.pos += 1
@@ -433,9 +443,24 @@ class _Builder:
             elif kind == "code_inline":
                 out.append(m.Code(tok.content))
             elif kind == "footnote_ref":
-                out.append(m.FootnoteRef(str(tok.meta["label"])))
+                label = str(tok.meta["label"])
+                if self.in_note and self.gate.allow("F004"):
+                    # An aside inside an aside, a note floated inside a note: neither
+                    # renderer can place it, and a note called only from notes would
+                    # point back at nothing.
+                    self.report.error("F004", f"footnote [^{label}] is called inside a note",
+                                      self.source.find(f"[^{label}]", line, end_line),
+                                      "merge the two notes, or call it from the text")
+                out.append(m.FootnoteRef(label))
             elif kind == "image":
                 alt = "".join(c.content for c in (tok.children or []))
+                for ref in (c for c in tok.children or [] if c.type == "footnote_ref"):
+                    if self.gate.allow("F004"):
+                        label = str(ref.meta["label"])
+                        self.report.error("F004", f"footnote [^{label}] is called in an "
+                                          "image's alt text", self.source.find(
+                                              f"[^{label}]", line, end_line),
+                                          "call the note after the image")
                 src = str(tok.attrs.get("src", ""))
                 images += 1
                 found = Report()  # placed only if reported: a lookup per image is O(text)
@@ -527,6 +552,10 @@ class _Builder:
         if name == "link":
             href = str(attrs.get("href", ""))
             if not self._check_link(href, line, end_line):
+                return m.Span(kids, "")
+            if any(isinstance(n, m.Link) for n in m.walk(kids)):
+                # markdown-it lets an autolink stand in a link's text; XHTML does not allow
+                # <a> in <a>. As CommonMark says of nested links, the inner one wins.
                 return m.Span(kids, "")
             return m.Link(href, kids, _opt(attrs.get("title")))
         if name == "span":

@@ -174,6 +174,9 @@ CASES = [
     Case("F003", _append("[^1]: En andra not med samma etikett."),
          "chapters/01-forsta.md:23:1: error[F003]: footnote [^1] is defined twice (also at "
          "line 20)\n  hint: give each note its own label"),
+    Case("F004", _append("Text[^n].\n\n[^n]: En not som kallar en annan[^1]."),
+         "chapters/01-forsta.md:25:33: error[F004]: footnote [^1] is called inside a note\n"
+         "  hint: merge the two notes, or call it from the text"),
     Case("I001", _append("![Karta](https://example.org/karta.png)"),
          "chapters/01-forsta.md:23:1: error[I001]: the image 'https://example.org/karta.png' "
          "is not a file of the project; nothing is fetched (the build is offline)\n"

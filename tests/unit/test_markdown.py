@@ -310,3 +310,21 @@ def test_a_flood_of_one_problem_is_cut_short(tmp_path: Path) -> None:
     assert len(problems) == MAX_SAME + 1
     assert problems[-1] == ("chapters/01-text.md: error[F001]: more problems like these (F001) "
                             "in this text are not shown")
+
+
+def test_an_autolink_inside_a_link_wins(tmp_path: Path) -> None:
+    """markdown-it nests them; XHTML forbids <a> in <a> (EPUBCheck RSC-005)."""
+    chapter, problems = _parse(tmp_path, "# T\n\n[**<https://example.org/x>**](https://a.se)\n")
+    assert problems == [] and chapter is not None
+    links = [n for n in m.walk(chapter.blocks) if isinstance(n, m.Link)]
+    assert [link.href for link in links] == ["https://example.org/x"]
+
+
+def test_calls_where_they_cannot_stand(tmp_path: Path) -> None:
+    _, problems = _parse(tmp_path, "# Titel[^k]\n\nText[^a] ![Bild[^b]](x.png)\n\n"
+                         "[^a]: A, se not[^b].\n\n[^b]: B.\n\n[^k]: Källa.\n")
+    assert sorted(p for p in problems if "F004" in p) == [
+        "chapters/01-text.md:1:8: error[F004]: footnote [^k] is called in the title",
+        "chapters/01-text.md:3:16: error[F004]: footnote [^b] is called in an image's alt text",
+        "chapters/01-text.md:5:16: error[F004]: footnote [^b] is called inside a note",
+    ]
