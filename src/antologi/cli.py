@@ -182,7 +182,12 @@ def _build(args: argparse.Namespace) -> int:
         return EXIT_ENV
     assert result is not None
     print_report(result.report)
-    _print_written(result.outputs, args)
+    if result.up_to_date:
+        if args.level >= 0:
+            names = ", ".join(str(_shown(p)) for _k, p in sorted(result.outputs.items()))
+            print(f"up to date: {names} (nothing changed since the last build)")
+    else:
+        _print_written(result.outputs, args)
     if result.report.items:
         print(_summary(result.report), file=sys.stderr)
     return EXIT_OK
@@ -330,8 +335,8 @@ def _print_outcome(outcome: object, formats: tuple[str, ...], args: argparse.Nam
     if outcome.problem:
         print(f"antologi: error: {outcome.problem}", file=sys.stderr)
     if outcome.failed:
-        print(f"antologi: the book has problems: {_summary(outcome.report)}; the last good "
-              "outputs stay in place", file=sys.stderr)
+        # On stdout, as every build's status line; the problems themselves are on stderr.
+        print(f"not built: {_summary(outcome.report)}; the last good outputs stay in place")
         return
     _print_written(outcome.outputs, args)
     kept = [f.upper() for f in formats if f not in outcome.rendered]
