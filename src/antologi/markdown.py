@@ -129,6 +129,15 @@ class Source:
     def lines(self) -> list[str]:  # cached: every diagnostic's position looks lines up
         return self.text.split("\n")
 
+    def find_after(self, needle: str, start: Span) -> Span:
+        """The first place of needle after start (on its line or a later one)."""
+        for number in range(max(start.line, 1), len(self.lines) + 1):
+            offset = start.col if number == start.line else 0
+            col = self.lines[number - 1].find(needle, offset)
+            if col >= 0:
+                return Span(self.path.as_posix(), number, col + 1)
+        return start
+
     def find(self, needle: str, first_line: int, last_line: int) -> Span:
         """The first place of needle within lines [first_line, last_line] (1-based)."""
         lines = self.lines
@@ -308,6 +317,8 @@ class _Builder:
         self.too_deep = False  # C011 for inlines is reported once per text
         self.gate = _Gate(report, self.name)
         self.in_note = False  # inside a footnote definition
+        self.note_span: Span | None = None  # where the note being built is called, if inline
+        self.inline_calls: dict[str, Span] = {}  # '^ id' -> where ^[ stands
 
     @cached_property
     def labels(self) -> dict[str, list[int]]:
@@ -412,9 +423,10 @@ class _Builder:
             self.pos += 1
             if token.type != "footnote_open":
                 continue
-            label = str(token.meta["label"])
+            label = _note_label(token)
             first = self.tokens[self.pos]
             self.in_note = True
+            self.note_span = self.inline_calls.get(label)
             children = self._until("footnote_close")
             self.in_note = False
             lines = self.labels.get(label, [self._line(first)])
@@ -430,6 +442,7 @@ class _Builder:
         stack: list[tuple[str, list[m.Inline], dict]] = [("root", [], {})]
         flattened = 0  # open tokens past MAX_INLINE_DEPTH whose wrappers are left out
         images = 0
+        inline_notes = 0
         for tok in children:
             out = stack[-1][1]
             kind = tok.type
@@ -443,13 +456,22 @@ class _Builder:
             elif kind == "code_inline":
                 out.append(m.Code(tok.content))
             elif kind == "footnote_ref":
-                label = str(tok.meta["label"])
+                label = _note_label(tok)
+                if label.startswith("^ ") and not self.in_note:
+                    inline_notes += 1
+                    self.inline_calls[label] = self._nth("^[", inline_notes, line, end_line)
                 if self.in_note and self.gate.allow("F004"):
                     # An aside inside an aside, a note floated inside a note: neither
                     # renderer can place it, and a note called only from notes would
                     # point back at nothing.
-                    self.report.error("F004", f"footnote [^{label}] is called inside a note",
-                                      self.source.find(f"[^{label}]", line, end_line),
+                    written = "^[" if label.startswith("^ ") else f"[^{label}]"
+                    shown = "an inline note ^[…]" if label.startswith("^ ") else \
+                        f"footnote {written}"
+                    if line or self.note_span is None:
+                        span = self.source.find(written, line, end_line)
+                    else:  # an inline note's text has no lines of its own: after its ^[
+                        span = self.source.find_after(written, self.note_span)
+                    self.report.error("F004", f"{shown} is called inside a note", span,
                                       "merge the two notes, or call it from the text")
                 out.append(m.FootnoteRef(label))
             elif kind == "image":
@@ -598,6 +620,13 @@ class _Builder:
             self.report.warning("C003", f"raw HTML '{match.group()}' is shown as text",
                                 self.source.find(match.group(), line, end_line),
                                 "use Markdown instead (*italic*, **bold**, [text]{lang=en})")
+
+
+def _note_label(token: Token) -> str:
+    """The label of a footnote call or note. An inline note (``^[text]``) has none: it gets
+    one with a space, which no written label can have."""
+    label = token.meta.get("label")
+    return str(label) if label is not None else f"^ {token.meta.get('id', 0)}"
 
 
 def _opt(value: object) -> str | None:

@@ -328,3 +328,15 @@ def test_calls_where_they_cannot_stand(tmp_path: Path) -> None:
         "chapters/01-text.md:3:16: error[F004]: footnote [^b] is called in an image's alt text",
         "chapters/01-text.md:5:16: error[F004]: footnote [^b] is called inside a note",
     ]
+
+
+def test_inline_notes(tmp_path: Path) -> None:
+    """^[…] notes (the footnote plugin's inline form) are notes like the others."""
+    chapter, problems = _parse(tmp_path, "# T\n\nEtt^[En *inline* not.] och två[^x].\n\n"
+                               "[^x]: X.\n\nBara ^[] och ^[a ^[b]].\n")
+    assert chapter is not None
+    refs = [n.label for n in m.walk(chapter.blocks) if isinstance(n, m.FootnoteRef)]
+    assert refs[:2] == ["^ 0", "x"]
+    assert [n.label for n in chapter.footnotes][:2] == ["^ 0", "x"]
+    assert problems == [
+        "chapters/01-text.md:7:18: error[F004]: an inline note ^[…] is called inside a note"]
