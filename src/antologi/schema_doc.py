@@ -249,9 +249,9 @@ def _table(keys: tuple[Key, ...]) -> list[str]:
     lines = ["| key | type | default | example | what it is for |", "|---|---|---|---|---|"]
     for key in keys:
         name = key.path.rsplit(".", 1)[-1]
-        default = ("**required**" if key.required
+        default = ("**required**" if key.required else "—" if key.default is None
                    else _cell(key.default) if key.path in _SPECIAL_DEFAULTS
-                   else f"`{_cell(key.default)}`" if key.default else "—")
+                   else f"`{_cell(key.default)}`")
         lines.append(f"| `{name}` | {_cell(key.type)} | {default} | "
                      f"`{_cell(name)}: {_cell(key.example)}` | {_cell(key.doc)} |")
     return lines

@@ -32,6 +32,7 @@ from .build import (
 )
 from .diagnostics import BookError, Report
 from .manifest import load_manifest
+from .render.pagemap import PrintPages
 
 WATCHED = ("book", "chapters", "styles")
 """The project's input folders (images and fonts belong in one of them)."""
@@ -125,7 +126,7 @@ class Builder:
         self.formats = formats
         self.out = out_dir or root / "build"
         self.strict = strict
-        self.print_pages = None  # the last written PDF's page map, for the EPUB
+        self.print_pages: PrintPages | None = None  # the last PDF's page map, for the EPUB
         # Outputs owed a rebuild: a failed build leaves its changes pending, so that a
         # later change elsewhere does not forget them.
         self.stale: set[str] = set(formats)
