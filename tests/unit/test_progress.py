@@ -112,3 +112,28 @@ def test_build_reports_every_stage(tmp_path: Path) -> None:
     assert steps == ["reading the manifest", "parsing 3 texts",
                      "preparing the text: ids, notes, typography, hyphenation",
                      "laying out the PDF", "making the EPUB", "writing 3 files"]
+
+
+def test_the_cli_levels(tmp_path: Path) -> None:
+    """The real command, its stderr a pipe: plain lines by default, step times with -v
+    (given after the command), only problems with -q (given before it)."""
+    from conftest import copy_book, run_cli
+
+    root = copy_book("mini", tmp_path)
+    normal = run_cli("build", root, "--format", "epub")
+    assert normal.code == 0
+    assert "antologi: making the EPUB\n" in normal.stderr and "\r" not in normal.stderr
+    assert normal.stdout.startswith("wrote ")
+
+    verbose = run_cli("build", root, "--format", "pdf", "-v")
+    assert verbose.code == 0
+    assert "antologi: [  0.0 s] reading the manifest" in verbose.stderr
+    assert "] laying out the PDF" in verbose.stderr and "antologi: built in " in verbose.stderr
+
+    quiet = run_cli("-q", "build", root)
+    assert quiet.code == 0 and quiet.stdout == "" and quiet.stderr == ""
+    broken = root / "chapters" / "01-forsta.md"
+    broken.write_text(broken.read_text("utf-8") + "\nEn not.[^9]\n", "utf-8")
+    failed = run_cli("-q", "build", root)
+    assert failed.code == 1 and "error[F001]" in failed.stderr
+    assert "antologi: reading" not in failed.stderr
