@@ -49,7 +49,10 @@ def _ignored(name: str) -> bool:
             or name == "4913")  # vim's probe file
 
 
-def snapshot(root: Path, folders: tuple[str, ...] = WATCHED) -> Snapshot:
+def snapshot(root: Path, folders: tuple[str, ...] = WATCHED,
+             outputs: Path | None = None) -> Snapshot:
+    """Every input file's state; outputs (an --out folder inside a watched one) is left
+    out, or each build would set off the next."""
     found: Snapshot = {}
     for folder in folders:
         base = root / folder
@@ -58,6 +61,8 @@ def snapshot(root: Path, folders: tuple[str, ...] = WATCHED) -> Snapshot:
         for path in sorted(base.rglob("*")):
             relative = path.relative_to(root)
             if any(_ignored(part) for part in relative.parts):
+                continue
+            if outputs is not None and path.is_relative_to(outputs):
                 continue
             try:
                 stat = path.stat()
@@ -235,7 +240,7 @@ def watch(builder: Builder, interval: float = 0.5, exit_after: int | None = None
     """Build once, then poll and rebuild until exit_after rebuilds were made or timeout
     seconds have passed (both unbounded by default: the user stops it with Ctrl-C)."""
     root = builder.root
-    previous = snapshot(root)
+    previous = snapshot(root, outputs=builder.out)
     yield Built(builder.run(builder.formats, progress))
     folders = tuple(f for f in WATCHED if (root / f).is_dir())
     yield Watching(folders)
@@ -249,14 +254,14 @@ def watch(builder: Builder, interval: float = 0.5, exit_after: int | None = None
             yield Stopped(f"{timeout:g} s passed")
             return
         sleep(interval)
-        current = snapshot(root)
+        current = snapshot(root, outputs=builder.out)
         if current == previous:
             continue
         # An editor may save in steps (write a temporary file, rename, touch): wait until
         # the folder holds still for one interval before building.
         while True:
             sleep(interval)
-            settled = snapshot(root)
+            settled = snapshot(root, outputs=builder.out)
             if settled == current:
                 break
             current = settled

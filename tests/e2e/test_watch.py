@@ -214,6 +214,10 @@ def test_snapshot_sees_changes_but_not_editor_files(book: Path) -> None:
                               modified=("styles/print.css",), removed=("book/preface.md",))
     assert changes.describe() == ("styles/print.css changed, chapters/03-tredje.md added, "
                                   "book/preface.md removed")
+    # An output folder inside a watched one is not an input.
+    (book / "book" / "out").mkdir()
+    (book / "book" / "out" / "x.epub").write_bytes(b"x")
+    assert "book/out/x.epub" not in snapshot(book, outputs=book / "book" / "out")
 
 
 def test_a_pdf_change_that_moves_the_pages_remakes_the_epub_too(
