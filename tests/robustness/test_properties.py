@@ -67,7 +67,7 @@ def inline(draw: st.DrawFn, clean: bool, images: bool, depth: int = 0,
     kinds = ["words"] * 6 + ["em", "strong", "span", "link", "code", "raw-html", "nasty",
                              "plain", "autolink"]
     if not (clean and in_note):  # a call inside a note is an error (F004)
-        kinds.append("fnref")
+        kinds += ["fnref", "inline-note"]
     if images:
         kinds.append("image")
     if not clean:
@@ -86,6 +86,8 @@ def inline(draw: st.DrawFn, clean: bool, images: bool, depth: int = 0,
         return f"[{inner}]({draw(st.sampled_from(GOOD_HREFS))})"
     if kind == "fnref":
         return f"[^{draw(st.sampled_from(LABELS))}]"
+    if kind == "inline-note":
+        return f"^[{_words(draw, 1, 5)}]"
     if kind == "fnref-undefined":
         return "[^saknas]"
     if kind == "code":
