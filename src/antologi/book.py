@@ -17,7 +17,8 @@ from .readinglist import load_reading_list
 # generated parts of the PDF.
 RESERVED_IDS = frozenset({
     "id", "title", "subtitle", "css", "nav", "ncx", "toc", "toc-title", "landmarks", "cover",
-    "half-title", "title-page", "colophon", "contents", "notes", "reading-list",
+    "cover-image", "half-title", "title-page", "colophon", "contents", "notes", "reading-list",
+    "print-source",
 })
 _RESERVED_PATTERN = re.compile(r"(?:creator|contributor)\d+")
 
