@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 from antologi.assets import MAX_PIXELS, collect_images, image_hrefs
@@ -69,8 +68,6 @@ def test_the_pixel_limit_is_stated() -> None:
     assert MAX_PIXELS == 40_000_000
 
 
-@pytest.mark.xfail(strict=True, reason="the EPUB packer does not add the image assets yet: "
-                   "remove this mark when it does (see assets.collect_images)")
 def test_an_epub_with_images_passes_epubcheck(tmp_path: Path) -> None:
     """The end-to-end check for packing images: EPUBCheck finds every <img> resource, with
     the right media type, and nothing outside the project went in."""

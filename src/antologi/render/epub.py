@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from .. import lang as langmod
 from .. import model as m
+from ..assets import collect_images, image_hrefs
 from ..diagnostics import Report
 from ..resources import PACKAGE_DIR
 from . import parts
@@ -98,7 +99,8 @@ def render_epub(book: m.Book, timestamp: dt.datetime, print_pages: PrintPages | 
     manifest = book.manifest
     tag = manifest.language
     pages = _Pages(book)
-    writer = XhtmlWriter("epub")
+    images = collect_images(book, report)
+    writer = XhtmlWriter("epub", image_hrefs(images))
     labels = {k: langmod.label(tag, k) for k in langmod.LABEL_KEYS}
     authors = parts.book_authors(manifest, book.chapters)
     names = parts.editors(manifest)
@@ -114,6 +116,11 @@ def render_epub(book: m.Book, timestamp: dt.datetime, print_pages: PrintPages | 
     _metadata(pub, book, authors, paged=print_pages is not None)
     pub.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css",
                                content=_stylesheet(book)))
+    for number, asset in enumerate(images, 1):
+        # only what collect_images checked: inside the project, decoded, within the limits
+        pub.add_item(epub.EpubItem(uid=f"img-{number}", file_name=asset.href,
+                                   media_type=asset.media_type,
+                                   content=asset.path.read_bytes()))
 
     docs: list[_Doc] = []
     spine: list[str | tuple[str, str]] = []

@@ -41,8 +41,9 @@ class Context:
 
 
 class XhtmlWriter:
-    def __init__(self, target: str) -> None:
+    def __init__(self, target: str, images: dict[str, str] | None = None) -> None:
         self.target = target
+        self.images = images or {}  # EPUB: src as written -> the file's name in the package
 
     # --- blocks --------------------------------------------------------------------------
 
@@ -112,7 +113,8 @@ class XhtmlWriter:
                     f"{self.inlines(node.children, ctx)}</a>")
         if isinstance(node, m.Image):
             title = f' title="{esc(node.title)}"' if node.title else ""
-            return f'<img src="{esc(node.src)}" alt="{esc(node.alt)}"{title}/>'
+            src = self.images.get(node.src, node.src)
+            return f'<img src="{esc(src)}" alt="{esc(node.alt)}"{title}/>'
         if isinstance(node, m.Span):
             if node.lang and node.lang != ctx.lang:
                 inner = Context(ctx.target, node.lang, ctx.chapter, ctx.href_prefix)
