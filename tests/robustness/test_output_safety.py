@@ -316,3 +316,28 @@ def test_kill_9_right_away_leaves_no_build_folder(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert not (root / "build").exists() or digests(root / "build") == {}
+
+
+def test_two_builds_at_once_leave_a_matching_pair(book_with_outputs: Path) -> None:
+    """Two full builds of one book started together, stamped with different dates: the
+    EPUB and the PDF left in build/ come from the same run (the lock makes each run's
+    replacement of both files one step)."""
+    import re
+    import zipfile
+
+    from pypdf import PdfReader
+
+    root = book_with_outputs
+    runs = []
+    for epoch in ("1700000000", "1800000000"):
+        env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
+        runs.append(subprocess.Popen([sys.executable, "-m", "antologi", "build", str(root)],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env))
+    assert [run.wait(timeout=300) for run in runs] == [0, 0]
+    with zipfile.ZipFile(root / "build" / "liten-antologi.epub") as epub:
+        opf = epub.read("EPUB/content.opf").decode("utf-8")
+    modified = re.search(r'dcterms:modified">(\d{4})-', opf)
+    created = PdfReader(root / "build" / "liten-antologi.pdf").metadata["/CreationDate"]
+    assert modified is not None
+    assert created[2:6] == modified.group(1)  # 2023 with 2023, or 2027 with 2027
+    assert _temp_files(root / "build") == [] and not (root / "build" / ".lock").exists()
