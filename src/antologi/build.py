@@ -63,12 +63,19 @@ def build(root: Path, formats: tuple[str, ...] = FORMATS, out_dir: Path | None =
 
     A book whose inputs, outputs and tools are unchanged since its last build is not built
     again (cache.py): the result names the outputs in place, repeats that build's
-    diagnostics and has up_to_date set."""
+    diagnostics and has up_to_date set.
+
+    ANTOLOGI_JOBS=N (or 'auto': one per core) lays the PDF out in N processes
+    (render/parallel.py, docs/performance.md); unset, the PDF is one WeasyPrint document."""
     step = progress or (lambda _message: None)
     from . import cache
 
+    jobs_setting = os.environ.get("ANTOLOGI_JOBS", "1").strip()
+    jobs = (os.cpu_count() or 1) if jobs_setting == "auto" else \
+        int(jobs_setting) if jobs_setting.isdigit() and int(jobs_setting) > 0 else 1
     out = out_dir or root / "build"
-    key = cache.environment_key(root, out, formats, strict)
+    key = cache.environment_key(root, out, formats, strict,
+                                "parallel" if jobs > 1 else "single")
     hit = cache.lookup(root, out, formats, strict, key)
     if hit is not None:
         step("up to date: nothing changed since the last build")
@@ -95,7 +102,7 @@ def build(root: Path, formats: tuple[str, ...] = FORMATS, out_dir: Path | None =
             from .render.pdf import render_pdf
 
             step("laying out the PDF")
-            pdf = render_pdf(prepared["pdf"], timestamp, report)
+            pdf = render_pdf(prepared["pdf"], timestamp, report, jobs)
             rendered[out / f"{manifest.slug}.pdf"] = pdf.data
             rendered[out / f"{manifest.slug}-hyphenation.txt"] = hyphenation_report(
                 pdf.breaks, pdf.pages.labels)

@@ -43,7 +43,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,14 +126,11 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or path.is_relative_to(folder)
 
 
-def inputs(root: Path, out: Path, opened: set[Path]) -> dict[str, str]:
-    """The build's inputs: the project files it opened and the files of the book's
-    folders, relative to the project, with their SHA-256. Outside the project (antologi
-    itself, the installed packages, Python) is the environment key's business."""
-    root = root.resolve()
-    skip = [out.resolve(), root / CACHE_FOLDER, PACKAGE_DIR, Path(sys.prefix).resolve(),
+def _project_files(root: Path, opened: Iterable[Path], skip: Iterable[Path]) -> set[str]:
+    """The opened files that are the project's own, relative to it."""
+    skip = [*skip, root / CACHE_FOLDER, PACKAGE_DIR, Path(sys.prefix).resolve(),
             Path(sys.base_prefix).resolve()]
-    names = set(_tree_files(root))
+    names = set()
     for path in opened:
         try:
             resolved = path.resolve()
@@ -143,8 +140,27 @@ def inputs(root: Path, out: Path, opened: set[Path]) -> dict[str, str]:
                 or "__pycache__" in resolved.parts or not resolved.is_file():
             continue
         names.add(resolved.relative_to(root).as_posix())
+    return names
+
+
+def _hashed(root: Path, names: Iterable[str]) -> dict[str, str]:
     hashes = {name: _sha256(root / name) for name in sorted(names)}
     return {name: digest for name, digest in hashes.items() if digest is not None}
+
+
+def inputs(root: Path, out: Path, opened: set[Path]) -> dict[str, str]:
+    """The build's inputs: the project files it opened and the files of the book's
+    folders, relative to the project, with their SHA-256. Outside the project (antologi
+    itself, the installed packages, Python) is the environment key's business."""
+    root = root.resolve()
+    return _hashed(root, _tree_files(root) | _project_files(root, opened, [out.resolve()]))
+
+
+def note_read(paths: Iterable[Path]) -> None:
+    """Files read on the build's behalf elsewhere (a worker process) count as read here."""
+    opened = _recording.get()
+    if opened is not None:
+        opened.update(paths)
 
 
 def _package_files() -> list[Path]:
@@ -169,21 +185,27 @@ def _distributions() -> list[str]:
     return sorted(names)
 
 
-def environment_key(root: Path, out: Path, formats: tuple[str, ...], strict: bool) -> str:
-    """What, besides the input files, decides the outputs' bytes."""
+def _digest(*parts: object) -> str:
     digest = hashlib.sha256()
-
-    def add(*parts: object) -> None:
-        for part in parts:
-            digest.update(str(part).encode("utf-8", "surrogateescape") + b"\0")
-
-    add("format", FORMAT, "antologi", __version__, "python", sys.version)
-    add("root", root.resolve(), "out", out.resolve(), "formats", *formats, "strict", strict)
-    add("SOURCE_DATE_EPOCH", os.environ.get("SOURCE_DATE_EPOCH", "<unset>"))
-    for path in _package_files():
-        add(path.relative_to(PACKAGE_DIR).as_posix(), _sha256(path))
-    add("distributions", *_distributions())
+    for part in parts:
+        digest.update(str(part).encode("utf-8", "surrogateescape") + b"\0")
     return digest.hexdigest()
+
+
+def tool_key() -> str:
+    """antologi's own files and the installed distributions: the tools of a build."""
+    files = [(path.relative_to(PACKAGE_DIR).as_posix(), _sha256(path))
+             for path in _package_files()]
+    return _digest("format", FORMAT, "antologi", __version__, "python", sys.version,
+                   *files, "distributions", *_distributions())
+
+
+def environment_key(root: Path, out: Path, formats: tuple[str, ...], strict: bool,
+                    layout: str = "single") -> str:
+    """What, besides the input files, decides the outputs' bytes."""
+    return _digest(tool_key(), "root", root.resolve(), "out", out.resolve(), "formats",
+                   *formats, "strict", strict, "layout", layout, "SOURCE_DATE_EPOCH",
+                   os.environ.get("SOURCE_DATE_EPOCH", "<unset>"))
 
 
 def entry_path(root: Path, out: Path, formats: tuple[str, ...], strict: bool) -> Path:
@@ -202,7 +224,13 @@ class Hit:
     diagnostics: list[Diagnostic]
 
 
-def _diagnostic(data: object) -> Diagnostic:
+def diagnostic_json(d: Diagnostic) -> dict[str, object]:
+    return {"code": d.code, "severity": d.severity.value, "message": d.message,
+            "span": [d.span.path, d.span.line, d.span.col] if d.span else None,
+            "hint": d.hint}
+
+
+def diagnostic(data: object) -> Diagnostic:
     """One recorded diagnostic; anything unexpected raises (and the entry is ignored)."""
     if not isinstance(data, dict):
         raise ValueError("diagnostic")
@@ -236,7 +264,7 @@ def lookup(root: Path, out: Path, formats: tuple[str, ...], strict: bool,
             return None
         recorded = _hashes(data["inputs"])
         outputs = _hashes(data["outputs"])
-        diagnostics = [_diagnostic(d) for d in data["diagnostics"]]
+        diagnostics = [diagnostic(d) for d in data["diagnostics"]]
     except (OSError, ValueError, KeyError, TypeError):
         return None  # no entry, or one that cannot be read: build in full
     root = root.resolve()
@@ -267,9 +295,7 @@ def save(root: Path, out: Path, formats: tuple[str, ...], strict: bool, key: str
         "inputs": inputs(root, out, opened),
         "outputs": {path.name: hashlib.sha256(data).hexdigest()
                     for path, data in sorted(rendered.items())},
-        "diagnostics": [{"code": d.code, "severity": d.severity.value, "message": d.message,
-                         "span": [d.span.path, d.span.line, d.span.col] if d.span else None,
-                         "hint": d.hint} for d in report.items],
+        "diagnostics": [diagnostic_json(d) for d in report.items],
     }
     target = entry_path(root, out, formats, strict)
     try:
@@ -282,3 +308,66 @@ def save(root: Path, out: Path, formats: tuple[str, ...], strict: bool, key: str
     except OSError:
         with contextlib.suppress(OSError):  # if it can't be written, it must not be stale
             target.unlink(missing_ok=True)
+
+
+class LayoutStore:
+    """Pieces of a PDF laid out in parallel (render/parallel.py), each under the hash of
+    the tools and its markup, with the project files it read (images, the book's
+    stylesheet) and their hashes: a piece is taken from here only when all of them are
+    unchanged and its PDF hashes to what was recorded. JSON and PDF only: nothing here is
+    executed or unpickled."""
+
+    def __init__(self, root: Path, key: str) -> None:
+        self.root = root.resolve()
+        self.folder = self.root / CACHE_FOLDER / "layout"
+        self.key = key
+        self.used: set[str] = set()
+
+    def _name(self, html: str) -> str:
+        return _digest(self.key, html)
+
+    def get(self, html: str) -> tuple[dict, bytes, list[str]] | None:
+        """(what was recorded, the PDF, the files it read) or None."""
+        name = self._name(html)
+        try:
+            entry = json.loads((self.folder / f"{name}.json").read_bytes())
+            pdf = (self.folder / f"{name}.pdf").read_bytes()
+            if not isinstance(entry, dict) or entry.get("format") != FORMAT \
+                    or entry.get("pdf") != hashlib.sha256(pdf).hexdigest() \
+                    or not isinstance(entry.get("meta"), dict):
+                return None
+            read = _hashes(entry["inputs"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if any(_sha256(self.root / rel) != digest for rel, digest in read.items()):
+            return None
+        self.used.add(name)
+        return entry["meta"], pdf, [str(self.root / rel) for rel in read]
+
+    def put(self, html: str, meta: dict, pdf: bytes, opened: Iterable[str]) -> None:
+        from .resources import atomic_write
+
+        name = self._name(html)
+        self.used.add(name)
+        read = _hashed(self.root, _project_files(self.root, map(Path, opened),
+                                                 [self.root / "build"]))
+        entry = {"format": FORMAT, "pdf": hashlib.sha256(pdf).hexdigest(), "inputs": read,
+                 "meta": meta}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.folder / f"{name}.pdf", pdf)
+            atomic_write(self.folder / f"{name}.json",
+                         json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+        except OSError:
+            pass  # a piece not kept is laid out again next time
+
+    def keep_only_used(self) -> None:
+        """Forget the pieces this build did not use: the cache holds one book's pieces."""
+        try:
+            files = list(self.folder.iterdir())
+        except OSError:
+            return
+        for path in files:
+            if path.name.split(".")[0] not in self.used:
+                with contextlib.suppress(OSError):
+                    path.unlink()

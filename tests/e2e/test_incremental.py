@@ -12,13 +12,14 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pypdf
 import pytest
 from PIL import Image
 
 from antologi import cache
 from antologi.build import build
 
-from conftest import copy_book, run_cli
+from conftest import REPO, copy_book, run_cli
 
 EPOCH = "1763683200"
 OUTPUTS = ("liten-antologi.epub", "liten-antologi.pdf", "liten-antologi-hyphenation.txt")
@@ -230,3 +231,127 @@ def test_each_format_set_has_its_own_entry(tmp_path: Path, in_process: None) -> 
     again = build(root)
     assert not again.up_to_date
     assert _hashes(root / "build") == full
+
+
+# --- parallel layout (ANTOLOGI_JOBS, render/parallel.py) ------------------------------------
+
+
+def _outline(reader: pypdf.PdfReader) -> list[tuple[int, str, int]]:
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def _structure(reader: pypdf.PdfReader) -> list[tuple[str, int | None, int]]:
+    """The tag tree in reading order: (type, page index, depth) of every element, and
+    every marked-content id (-1, page index, id)."""
+    pages = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
+    root = reader.trailer["/Root"]["/StructTreeRoot"]
+    out: list[tuple[str, int | None, int]] = []
+    stack = [(root["/K"][0] if isinstance(root["/K"], list) else root["/K"], 0, None)]
+    while stack:
+        node, depth, page = stack.pop()
+        element = node.get_object()
+        if isinstance(element, int):
+            out.append(("mcid", page, element))
+            continue
+        if "/S" not in element:
+            continue
+        ref = element.raw_get("/Pg") if "/Pg" in element else None
+        page = pages.get(ref.idnum) if ref is not None else page
+        out.append((str(element["/S"]), page, depth))
+        kids = element.get("/K")
+        if kids is not None:
+            items = kids if isinstance(kids, list) else [kids]
+            stack += [(kid, depth + 1, page) for kid in reversed(items)]
+    return out
+
+
+def _fonts(reader: pypdf.PdfReader) -> dict[str, set[int]]:
+    """BaseFont -> the font dictionaries that carry it."""
+    fonts: dict[str, set[int]] = {}
+    for page in reader.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            fonts.setdefault(str(ref.get_object()["/BaseFont"]), set()).add(ref.idnum)
+    return fonts
+
+
+@pytest.fixture
+def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two processes, and groups of one text, so that the anthology's three texts are
+    laid out apart and joined."""
+    from antologi.render import parallel as module
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("ANTOLOGI_JOBS", "2")
+    monkeypatch.setattr(module, "GROUP_CHARS", 5_000)
+
+
+def test_parallel_layout_keeps_what_one_document_gives(tmp_path: Path, in_process: None,
+                                                       monkeypatch: pytest.MonkeyPatch
+                                                       ) -> None:
+    """The anthology laid out in one document and in pieces: the same pages with the same
+    text (folios, notes, running heads, contents numbers), labels, bookmarks, links, tag
+    tree, hyphenation report and EPUB (its page-list comes from the PDF's pages); each
+    face of the book font embedded once."""
+    import pdfplumber
+
+    from antologi.render import parallel as module
+
+    one = copy_book(REPO, tmp_path / "one")
+    assert not build(one).up_to_date
+    monkeypatch.setenv("ANTOLOGI_JOBS", "2")
+    monkeypatch.setattr(module, "GROUP_CHARS", 5_000)
+    pieces = copy_book(REPO, tmp_path / "pieces")
+    result = build(pieces)
+    # three texts apart, the reading list after them, the front matter twice (its nine
+    # pages, then padded to ten so that the body's page 1 is a recto)
+    assert len(list((pieces / cache.CACHE_FOLDER / "layout").glob("*.json"))) == 6
+    assert [d.code for d in result.report.items] == []
+    a, b = (root / "build" / "bakom-galler-mellan-stormakter.pdf" for root in (one, pieces))
+    ra, rb = pypdf.PdfReader(a), pypdf.PdfReader(b)
+    assert list(ra.page_labels) == list(rb.page_labels)
+    assert _outline(ra) == _outline(rb)
+    with pdfplumber.open(a) as pa, pdfplumber.open(b) as pb:
+        assert [p.extract_text() for p in pa.pages] == [p.extract_text() for p in pb.pages]
+    assert _structure(ra) == _structure(rb)
+    assert sum(len(p.get("/Annots") or []) for p in ra.pages) == sum(
+        len(p.get("/Annots") or []) for p in rb.pages)
+    assert rb.trailer["/Root"]["/Lang"] == "sv" and rb.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    assert rb.metadata.title == ra.metadata.title
+    assert rb.xmp_metadata is not None
+    assert {name: len(ids) for name, ids in _fonts(rb).items()} == {
+        name: 1 for name in _fonts(ra)}
+    for name in ("bakom-galler-mellan-stormakter.epub",
+                 "bakom-galler-mellan-stormakter-hyphenation.txt"):
+        assert (one / "build" / name).read_bytes() == (pieces / "build" / name).read_bytes()
+
+
+def test_parallel_rebuild_lays_out_only_what_changed(tmp_path: Path, parallel: None) -> None:
+    """An edited text: its group is laid out again, with the pieces whose page numbers
+    moved (the reading list, the front matter); the others come from the layout cache and
+    are renumbered. The result is the bytes of a clean build of the edited book."""
+    root = copy_book(REPO, tmp_path / "book")
+    assert not build(root).up_to_date
+    layout = root / cache.CACHE_FOLDER / "layout"
+    before = {p.name for p in layout.glob("*.json")}
+    assert len(before) == 6  # three groups, the reading list, the front matter (twice)
+    chapter = root / "chapters" / "02-kagarlitskij-axeln.md"
+    chapter.write_text(chapter.read_text("utf-8") + "\n" + " ".join(["Ett tillägg."] * 400)
+                       + "\n", "utf-8")
+    assert not build(root).up_to_date
+    after = {p.name for p in layout.glob("*.json")}
+    assert len(after) == 6 and len(after & before) == 2  # the other texts' groups
+    fresh = copy_book(root, tmp_path / "fresh")
+    assert not build(fresh).up_to_date
+    names = ("bakom-galler-mellan-stormakter.pdf", "bakom-galler-mellan-stormakter.epub")
+    assert _hashes(root / "build", names) == _hashes(fresh / "build", names)
+    assert build(root).up_to_date

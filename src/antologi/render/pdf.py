@@ -224,7 +224,21 @@ def _note_spans(book: m.Book) -> dict[str, Span]:
             for chapter in book.documents for note in chapter.footnotes}
 
 
-def render_pdf(book: m.Book, timestamp: dt.datetime, report: Report) -> PdfResult:
+def render_pdf(book: m.Book, timestamp: dt.datetime, report: Report,
+               jobs: int = 1) -> PdfResult:
+    """The book's PDF. With jobs > 1 it is laid out in pieces by that many processes and
+    joined (render/parallel.py); a book that cannot be joined is laid out here."""
+    if jobs > 1:
+        from .parallel import NotJoinable, render_parallel
+
+        scratch = Report()
+        try:
+            result = render_parallel(book, timestamp, scratch, jobs)
+        except NotJoinable:
+            pass
+        else:
+            report.extend(scratch.items)
+            return result
     import weasyprint
 
     for problem in weasyfix.apply():
