@@ -149,6 +149,7 @@ _LABELS_NN = {
     **_LABELS_NB,
     "contents": "Innhald",
     "reading_list": "Leseliste",
+    "preface": "Føreord",
     "start": "Byrjing",
     "back_to_text": "Attende til teksten",
     "translated_by": "Omsett av {names}",
