@@ -20,7 +20,8 @@ RESERVED_IDS = frozenset({
     "cover-image", "half-title", "title-page", "colophon", "contents", "notes", "reading-list",
     "print-source",
 })
-_RESERVED_PATTERN = re.compile(r"(?:creator|contributor)\d+")
+# ebooklib's metadata ids, and the EPUB packer's ids of the image assets (img-1, img-2, …).
+_RESERVED_PATTERN = re.compile(r"(?:creator|contributor|img-)\d+")
 
 
 def load_book(manifest: Manifest, report: Report) -> Book:

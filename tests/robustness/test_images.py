@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from antologi.assets import MAX_PIXELS, collect_images, image_hrefs
@@ -83,3 +84,18 @@ def test_an_epub_with_images_passes_epubcheck(tmp_path: Path) -> None:
     assert problems == []
     names = set(epub_files(epub))
     assert {"EPUB/img/images/karta.png", "EPUB/img/images/Ostersjon-karta/bild-1.jpg"} <= names
+
+
+def test_a_text_cannot_take_an_image_assets_id(tmp_path: Path) -> None:
+    """The packer names image items img-1, img-2, …: a text with such an id would give the
+    package two items with one id."""
+    from antologi.diagnostics import BookError
+
+    root = _book_with(tmp_path, "![Karta](images/karta.png)")
+    manifest = root / "book" / "book.yaml"
+    manifest.write_text(manifest.read_text("utf-8").replace(
+        "  - chapters/02-andra.md", "  - {file: chapters/02-andra.md, id: img-1}"), "utf-8")
+    report = Report()
+    with pytest.raises(BookError):
+        load_book(load_manifest(root, report), report)
+    assert [d.code for d in report.errors] == ["C008"]
