@@ -290,6 +290,7 @@ def _build(root: Path, path: Path, node: YNode | None, report: Report) -> Manife
 
     if "epub" in entries:
         values["epub"] = parse_epub(r, entries["epub"][1])
+        _check_cover(root, values["epub"], entries["epub"][1], report)
     if "pdf" in entries:
         values["pdf"] = parse_pdf(r, entries["pdf"][1])
     if "typography" in entries:
@@ -301,6 +302,18 @@ def _build(root: Path, path: Path, node: YNode | None, report: Report) -> Manife
         return None
     return Manifest(root=root, path=path, spans=spans,
                     **{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
+
+
+def _check_cover(root: Path, options: object, node: YNode, report: Report) -> None:
+    """The cover is an image of the book like the others: inside the project after
+    symbolic links are resolved, a real image, within the limits (assets.check_image).
+    Without this a link named cover.png could carry any file of the machine into the EPUB."""
+    cover = getattr(options, "cover", None)
+    if not cover or cover == "none" or not isinstance(node, YMap) or "cover" not in node.entries:
+        return
+    from .assets import check_image  # not at the top: assets -> model -> manifest
+
+    check_image(root, cover, "cover", node.entries["cover"][1].span, report)
 
 
 _REQUIRED_HINTS = {

@@ -212,9 +212,9 @@ CASES = [
          "error[B002]: SOURCE_DATE_EPOCH='19 nov' is not a whole number of seconds\n"
          "  hint: set it to a Unix time, e.g. $(git log -1 --format=%ct)",
          env=(("SOURCE_DATE_EPOCH", "19 nov"),)),
-    Case("E002", _replace(MANIFEST, "  soft_hyphens: false",
-                          "  soft_hyphens: false\n  cover: images/omslag.png"),
-         "book/book.yaml:23:3: error[E002]: cover image 'images/omslag.png' does not exist or "
+    Case("E002", _both(_image("omslag.gif"), _replace(
+        MANIFEST, "  soft_hyphens: false", "  soft_hyphens: false\n  cover: images/omslag.gif")),
+         "book/book.yaml:23:3: error[E002]: cover image 'images/omslag.gif' does not exist or "
          "is not PNG/JPEG\n  hint: give a PNG or JPEG inside the project"),
     Case("P006", _append("Ett tecken som boken saknar: 漢."),
          "chapters/01-forsta.md:23: warning[P006]: the book face EB Garamond has no glyph for "

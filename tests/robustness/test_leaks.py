@@ -146,3 +146,27 @@ def test_markup_in_manifest_values_is_escaped(tmp_path: Path) -> None:
     assert result.code == 0, result.stderr
     epub = next((root / "build").glob("*.epub"))
     assert _elements(epub, "script") == [] and _elements(epub, "b") == []
+
+
+@pytest.mark.parametrize(("cover", "expected"), [
+    ("images/omslag.png", "error[I003]: the image 'images/omslag.png' points outside the "
+                          "project folder (through a symbolic link)"),
+    ("../../../../etc/hostname", "error[I003]: the image '../../../../etc/hostname' leaves "
+                                 "the project folder"),
+    ("images/saknas.png", "error[I002]: the image file 'images/saknas.png' does not exist"),
+])
+def test_the_cover_is_checked_like_any_image(tmp_path: Path, cover: str,
+                                             expected: str) -> None:
+    """A link named omslag.png to a file outside went into the EPUB as its cover."""
+    root = copy_book("mini", tmp_path)
+    secret = tmp_path / "hemligt.txt"
+    secret.write_text("HEMLIGT\n", "utf-8")
+    (root / "images").mkdir()
+    (root / "images" / "omslag.png").symlink_to(secret)
+    manifest = root / "book" / "book.yaml"
+    manifest.write_text(manifest.read_text("utf-8").replace(
+        "  soft_hyphens: false", f"  soft_hyphens: false\n  cover: {cover}"), "utf-8")
+    result = run_cli("build", root, "--format", "epub")
+    assert result.code == 1
+    assert f"book/book.yaml:24:10: {expected}" in result.stderr
+    assert not (root / "build").exists()
