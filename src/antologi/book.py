@@ -39,6 +39,7 @@ def load_book(manifest: Manifest, report: Report) -> Book:
     front = _matter(manifest, manifest.front_matter, "front", report, places)
     back = _matter(manifest, manifest.back_matter, "back", report, places)
     _unlisted(manifest, report)
+    _check_own_files(manifest, report)
     book = Book(manifest, chapters, front, back)
     if "reading-list" in back:
         book.reading_list = load_reading_list(root, Path(manifest.reading_list.file), report)
@@ -62,6 +63,40 @@ def _matter(manifest: Manifest, parts: tuple, kind: str, report: Report,
             out.append(text)
             places[id(text)] = _place(spans.get("id"), part.file.as_posix())
     return out
+
+
+# Files a book has by convention, read without being listed in the manifest.
+OWN_FILES = ("styles/epub.css", "styles/print.css", "book/hyphenation.txt",
+             "book/reading-list.yaml")
+
+
+def _check_own_files(manifest: Manifest, report: Report) -> None:
+    """M009 for a book's own style sheets, hyphenation exceptions or reading list when a
+    symbolic link takes them out of the project (or into build/): the renderers read them
+    as they are, and a styles/epub.css linked to any file of the machine went into the
+    EPUB verbatim."""
+    root = manifest.root.resolve()
+    names = list(OWN_FILES)
+    reading_list = getattr(getattr(manifest, "reading_list", None), "file", None)
+    for extra in (manifest.hyphenation, reading_list):
+        if extra is not None and Path(extra).as_posix() not in names:
+            names.append(Path(extra).as_posix())
+    for name in names:
+        path = manifest.root / name
+        if not (path.exists() or path.is_symlink()):
+            continue
+        try:
+            resolved = path.resolve()
+        except (OSError, RuntimeError):  # a loop of symbolic links (RuntimeError in 3.11)
+            resolved = None
+        if resolved is None or not resolved.is_relative_to(root):
+            where = "outside the project folder (through a symbolic link)"
+        elif resolved.is_relative_to(root / "build"):
+            where = "into the build folder"
+        else:
+            continue
+        report.error("M009", f"'{name}' points {where}", Span(name),
+                     "copy the file into the project instead of linking to it")
 
 
 def _place(explicit: Span | None, path: str) -> tuple[Span, bool]:

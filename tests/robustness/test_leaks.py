@@ -170,3 +170,19 @@ def test_the_cover_is_checked_like_any_image(tmp_path: Path, cover: str,
     assert result.code == 1
     assert f"book/book.yaml:24:10: {expected}" in result.stderr
     assert not (root / "build").exists()
+
+
+@pytest.mark.parametrize("name", ["styles/epub.css", "styles/print.css",
+                                  "book/hyphenation.txt"])
+def test_the_books_own_files_cannot_link_out(tmp_path: Path, name: str) -> None:
+    """A styles/epub.css linked to a file outside went into the EPUB verbatim."""
+    root = copy_book("mini", tmp_path)
+    secret = tmp_path / "hemligt.txt"
+    secret.write_text("HEMLIGT\n", "utf-8")
+    (root / name).parent.mkdir(exist_ok=True)
+    (root / name).symlink_to(secret)
+    result = run_cli("build", root)
+    assert result.code == 1
+    assert (f"{name}: error[M009]: '{name}' points outside the project folder (through a "
+            "symbolic link)") in result.stderr
+    assert not (root / "build").exists()
