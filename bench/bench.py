@@ -124,7 +124,6 @@ def make_book(folder: Path, sequence: Sequence[str]) -> Book:
 
 
 def _slug(root: Path) -> str:
-    sys.path.insert(0, str(REPO / "src"))
     from antologi.diagnostics import Report
     from antologi.manifest import load_manifest
 
@@ -180,7 +179,6 @@ def edit(path: Path, number: int) -> None:
 
 def single_html(book: Book) -> Path:
     """The HTML antologi lays out, front and back matter in one document."""
-    sys.path.insert(0, str(REPO / "src"))
     from antologi import transforms
     from antologi.book import load_book
     from antologi.build import build_timestamp
@@ -206,6 +204,16 @@ def antologi(book: Book, *extra: str) -> list[str | Path]:
     return [sys.executable, "-m", "antologi", "build", book.root, *extra]
 
 
+def snapshot(work: Path) -> Path:
+    """antologi's source as it is now, run from a copy: the build cache's key includes
+    antologi's own files, and other work in the checkout must not change them mid-run."""
+    target = work / "src"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(REPO / "src" / "antologi", target / "antologi",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
 def measure(name: str, runs: int, command: Callable[[int], Sample],
             before: Callable[[int], None] | None = None, note: str = "") -> Row:
     row = Row(name, note=note)
@@ -218,29 +226,35 @@ def measure(name: str, runs: int, command: Callable[[int], Sample],
     return row
 
 
-def bench_book(book: Book, runs: int, tools: set[str], extra: Sequence[str]) -> list[Row]:
+def bench_book(book: Book, runs: int, tools: set[str], extra: Sequence[str], src: Path,
+               jobs: int) -> list[Row]:
     rows: list[Row] = []
     build = book.root / "build"
+    env = {"PYTHONPATH": str(src), "ANTOLOGI_JOBS": "1"}
 
     def clean(_: int) -> None:
         shutil.rmtree(build, ignore_errors=True)
         shutil.rmtree(book.root / ".antologi-cache", ignore_errors=True)  # the build cache
 
     if "antologi" in tools:
-        rows.append(measure("antologi EPUB only, clean", runs,
-                            lambda _: run_measured(antologi(book, "--format", "epub")), clean))
-        rows.append(measure("antologi PDF only, clean", runs,
-                            lambda _: run_measured(antologi(book, "--format", "pdf", *extra)),
-                            clean))
-        rows.append(measure("antologi EPUB + PDF, clean", runs,
-                            lambda _: run_measured(antologi(book, *extra)), clean))
-        book.pages = len(pypdf.PdfReader(build / f"{book.slug}.pdf").pages)
-        rows.append(measure("antologi EPUB + PDF, no-op rebuild", runs,
-                            lambda _: run_measured(antologi(book, *extra))))
+        rows.append(measure("antologi EPUB only, clean", runs, lambda _: run_measured(
+            antologi(book, "--format", "epub"), env=env), clean))
         middle = book.chapters[len(book.chapters) // 2]
-        rows.append(measure("antologi EPUB + PDF, one chapter edited", runs,
-                            lambda _: run_measured(antologi(book, *extra)),
-                            lambda n: edit(middle, n)))
+        for processes in sorted({1, jobs}):
+            run_env = {**env, "ANTOLOGI_JOBS": str(processes)}
+            how = "" if processes == 1 else f", {processes} processes"
+
+            def run(_: int, run_env: dict[str, str] = run_env) -> Sample:
+                return run_measured(antologi(book, *extra), env=run_env)
+
+            rows.append(measure(f"antologi PDF only, clean{how}", runs, lambda _, e=run_env:
+                                run_measured(antologi(book, "--format", "pdf", *extra),
+                                             env=e), clean))
+            rows.append(measure(f"antologi EPUB + PDF, clean{how}", runs, run, clean))
+            book.pages = len(pypdf.PdfReader(build / f"{book.slug}.pdf").pages)
+            rows.append(measure(f"antologi EPUB + PDF, no-op rebuild{how}", runs, run))
+            rows.append(measure(f"antologi EPUB + PDF, one chapter edited{how}", runs, run,
+                                lambda n, p=processes: edit(middle, 100 * p + n)))
     if "pandoc" in tools and shutil.which("pandoc"):
         out = book.root / "pandoc.epub"
         names = [p.relative_to(book.root) for p in book.chapters]
@@ -296,6 +310,17 @@ def ratios(results: dict[int, tuple[Book, list[Row]]]) -> str:
             ("one chapter edited / clean (goal <= 0.2)",
              "antologi EPUB + PDF, one chapter edited", "antologi EPUB + PDF, clean"),
         ]
+        for processes in sorted({r.name.rsplit(", ", 1)[1] for _, rs in results.values()
+                                 for r in rs if r.name.endswith(" processes")}):
+            checks += [
+                (f"clean EPUB + PDF, {processes} / plain WeasyPrint (goal <= 0.7)",
+                 f"antologi EPUB + PDF, clean, {processes}", "plain WeasyPrint, one document"),
+                (f"clean EPUB + PDF, {processes} / one process",
+                 f"antologi EPUB + PDF, clean, {processes}", "antologi EPUB + PDF, clean"),
+                (f"one chapter edited / clean, {processes} (goal <= 0.2)",
+                 f"antologi EPUB + PDF, one chapter edited, {processes}",
+                 f"antologi EPUB + PDF, clean, {processes}"),
+            ]
         for label, top, bottom in checks:
             a, b = time_of(size, top), time_of(size, bottom)
             if a is not None and b is not None:
@@ -327,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="antologi,pandoc,weasyprint",
                         help="tools to measure, comma-separated")
     parser.add_argument("--work", type=Path, help="where the books go (default: a temp folder)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="processes for the parallel PDF rows (ANTOLOGI_JOBS); 1: none")
     parser.add_argument("--build-arg", action="append", default=[],
                         help="extra argument for antologi build's PDF runs (repeatable)")
     args = parser.parse_args(argv)
@@ -337,12 +364,16 @@ def main(argv: list[str] | None = None) -> int:
     started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     before = machine()
     print(f"machine before: {before}", file=sys.stderr)
+    src = snapshot(work)
+    os.environ["PYTHONPATH"] = str(src)  # the calibration build and single_html too
+    sys.path.insert(0, str(src))
     sequences = plan(sizes, work)
     results: dict[int, tuple[Book, list[Row]]] = {}
     for size in sizes:
         book = make_book(work / f"book-{size}", sequences[size])
         print(f"book of ~{size} pages: {len(sequences[size])} texts", file=sys.stderr)
-        results[size] = (book, bench_book(book, args.runs, tools, args.build_arg))
+        results[size] = (book, bench_book(book, args.runs, tools, args.build_arg, src,
+                                          args.jobs))
     pandoc = shutil.which("pandoc")
     version = (subprocess.run(["pandoc", "--version"], capture_output=True, text=True)
                .stdout.splitlines()[0] if pandoc else "pandoc: not installed")
