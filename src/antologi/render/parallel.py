@@ -41,8 +41,10 @@ import multiprocessing
 import re
 from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .. import cache
 from .. import model as m
@@ -54,6 +56,9 @@ from .footnote_check import misplaced_notes
 from .glyphs import check_glyphs
 from .linebreaks import Break, hyphenated_breaks
 from .pagemap import PrintPages
+
+if TYPE_CHECKING:
+    from pikepdf import Object, Page, Pdf
 
 GROUP_CHARS = 90_000
 """Characters of a group's markup: about 40 pages of this book's measure, enough to make a
@@ -275,6 +280,16 @@ def render_parallel(book: m.Book, timestamp: dt.datetime, report: Report,
     stamp = timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     context = multiprocessing.get_context("fork")  # workers inherit the corrected WeasyPrint
     store = cache.LayoutStore(book.manifest.root, _layout_key(settings))
+    try:
+        return _render(book, report, settings, stamp, context, store, jobs)
+    except BrokenProcessPool as exc:  # a worker killed (out of memory, say)
+        raise NotJoinable(f"a layout process ended: {exc}") from exc
+
+
+def _render(book: m.Book, report: Report, settings: Settings, stamp: str,
+            context: multiprocessing.context.BaseContext, store: cache.LayoutStore,
+            jobs: int) -> single.PdfResult:
+    options = book.manifest.pdf
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as executor:
         pool = _Pool(executor, settings, store)
         prepared = single._prepare(book, stamp)
@@ -438,13 +453,14 @@ def join(pieces: list[_Piece], front_pages: int) -> bytes:
     book = pikepdf.new()
     kids = Array()
     nums = Array()
-    names: dict[str, object] = {}
-    outline: list[tuple[object, int, int]] = []  # (source, its pages kept, book offset)
+    names: dict[str, Object] = {}
+    outline: list[tuple[Pdf, int, int]] = []  # (source, its pages kept, book offset)
     key_base = 0
     sources = [pikepdf.open(io.BytesIO(piece.data)) for piece in pieces]
     for source, piece in zip(sources, pieces, strict=True):
         offset = len(book.pages)
-        kept = {source.pages[i].objgen for i in range(piece.kept)}
+        kept: set[tuple[int, int]] = {tuple(source.pages[i].objgen)  # type: ignore[misc]
+                                      for i in range(piece.kept)}
         tree = source.Root.get("/StructTreeRoot")
         top = _detach_structure(tree, kept) if tree is not None else []
         for index in range(piece.kept):
@@ -478,11 +494,9 @@ def join(pieces: list[_Piece], front_pages: int) -> bytes:
         for name in sorted(names):
             flat.extend([pikepdf.String(name), names[name]])
         book.Root.Names = Dictionary(Dests=book.make_indirect(Dictionary(Names=flat)))
-    labels = Array()
-    if front_pages:
-        labels.extend([0, Dictionary(S=Name.r)])
-    labels.extend([front_pages, Dictionary(S=Name.D)])
-    book.Root.PageLabels = Dictionary(Nums=labels)
+    labels: list[Any] = [0, Dictionary(S=Name.r)] if front_pages else []
+    labels += [front_pages, Dictionary(S=Name.D)]
+    book.Root.PageLabels = Dictionary(Nums=Array(labels))
     _outline(book, outline)
     _share_fonts(book)
     out = io.BytesIO()
@@ -492,7 +506,7 @@ def join(pieces: list[_Piece], front_pages: int) -> bytes:
     return out.getvalue()
 
 
-def _copy(book: object, value: object) -> object:
+def _copy(book: Pdf, value: Object) -> Object:
     """A piece's object in the book: indirect ones through qpdf's foreign-object copy
     (which maps each object of a piece to one copy: the pages copied before are the pages
     the copies point to), direct arrays and dictionaries item by item."""
@@ -507,7 +521,7 @@ def _copy(book: object, value: object) -> object:
     return value
 
 
-def _detach_structure(tree: object, kept: set) -> list:
+def _detach_structure(tree: Object, kept: set[tuple[int, int]]) -> list[Object]:
     """The piece's top structure elements on kept pages, each element's /P removed (set
     again under the book's Document element once copied: copied along, it would bring the
     piece's whole tree, the join page's elements with it)."""
@@ -528,8 +542,9 @@ def _detach_structure(tree: object, kept: set) -> list:
     return top
 
 
-def _parent_tree(book: object, tree: object, total: int, kept_count: int, kept: set,
-                 pages: list, key_base: int, nums: object) -> int:
+def _parent_tree(book: Pdf, tree: Object, total: int, kept_count: int,
+                 kept: set[tuple[int, int]], pages: list[Page], key_base: int,
+                 nums: Object) -> int:
     """The piece's parent-tree entries (one per page, then one per link) and the pages' and
     links' keys, moved past the pieces before it; returns the next free key."""
     from pikepdf import Array, Dictionary
@@ -540,10 +555,11 @@ def _parent_tree(book: object, tree: object, total: int, kept_count: int, kept: 
         key, value = int(entries[index]), entries[index + 1]
         highest = max(highest, key)
         first = value[0] if isinstance(value, Array) and len(value) else value
-        page = first.get("/Pg") if isinstance(first, Dictionary) else None
-        if kept_count <= key < total or (page is not None and page.objgen not in kept):
+        where = first.get("/Pg") if isinstance(first, Dictionary) else None
+        if kept_count <= key < total or (where is not None and where.objgen not in kept):
             continue
-        nums.extend([key_base + key, _copy(book, value)])
+        nums.append(key_base + key)
+        nums.append(_copy(book, value))
     for index, page in enumerate(pages):
         page.obj.StructParents = key_base + int(page.obj.get("/StructParents", index))
         for annotation in page.obj.get("/Annots", []):
@@ -552,7 +568,7 @@ def _parent_tree(book: object, tree: object, total: int, kept_count: int, kept: 
     return key_base + highest + 1
 
 
-def _set_parents(kids: object, parent: object) -> None:
+def _set_parents(kids: Object, parent: Object) -> None:
     """Each structure element points to its parent again."""
     from pikepdf import Array, Dictionary
 
@@ -568,7 +584,8 @@ def _set_parents(kids: object, parent: object) -> None:
             stack.extend((child, element) for child in items)
 
 
-def _names(book: object, source: object, kept: set, names: dict) -> None:
+def _names(book: Pdf, source: Pdf, kept: set[tuple[int, int]],
+           names: dict[str, Object]) -> None:
     """The piece's named destinations on kept pages: those of the stand-ins on its join
     page are left out, so links across pieces find the real ones."""
     if "/Names" not in source.Root or "/Dests" not in source.Root.Names:
@@ -576,17 +593,17 @@ def _names(book: object, source: object, kept: set, names: dict) -> None:
     dests = source.Root.Names.Dests
     if "/Kids" in dests:
         raise NotJoinable("a name tree with kids")
-    flat = dests.get("/Names", [])
+    flat: Any = dests.get("/Names", [])
     for index in range(0, len(flat), 2):
         name, dest = str(flat[index]), flat[index + 1]
         if dest[0].objgen in kept and name not in names:
             names[name] = _copy(book, dest)
 
 
-def _outline(book: object, sources: list[tuple[object, int, int]]) -> None:
+def _outline(book: Pdf, sources: list[tuple[Pdf, int, int]]) -> None:
     from pikepdf import OutlineItem
 
-    def copy(items: list, into: list, source: object, kept: int, offset: int) -> None:
+    def copy(items: list, into: list, source: Pdf, kept: int, offset: int) -> None:
         for item in items:
             dest = item.destination
             if dest is None or not hasattr(dest, "__len__"):
@@ -606,20 +623,20 @@ def _outline(book: object, sources: list[tuple[object, int, int]]) -> None:
                 copy(outline.root, target.root, source, kept, offset)
 
 
-def _page_index(source: object, page: object) -> int | None:
+def _page_index(source: Pdf, page: Object) -> int | None:
     for index, candidate in enumerate(source.pages):
         if candidate.objgen == page.objgen:
             return index
     return None
 
 
-def _texts(font: object) -> dict[int, str]:
+def _texts(font: Object) -> dict[int, str]:
     """glyph id -> the text it stands for, from a WeasyPrint Type 0 font's ToUnicode."""
     return {int(gid, 16): bytes.fromhex(text.decode()).decode("utf-16-be")
             for gid, text in _BFCHAR.findall(font.ToUnicode.read_bytes())}
 
 
-def _widths(font: object) -> dict[int, float]:
+def _widths(font: Object) -> dict[int, float]:
     """glyph id -> width, from the descendant font's /W."""
     from pikepdf import Array
 
@@ -639,7 +656,7 @@ def _widths(font: object) -> dict[int, float]:
     return widths
 
 
-def _renumber(pages: list, first: int, folios: list[bool]) -> None:
+def _renumber(pages: list[Page], first: int, folios: list[bool]) -> None:
     """A group's folios were counted from 1: print first, first + 1, … in their place.
     The folio is the lowest line of text on its page (the bottom-centre margin box); its
     glyphs are checked against the number expected before anything is replaced."""
@@ -669,27 +686,27 @@ def _renumber(pages: list, first: int, folios: list[bool]) -> None:
         if glyphs != [chars.get(c) for c in str(index + 1)]:
             raise NotJoinable(f"the folio of page {index + 1} of a group is not where "
                               "it was looked for")
-        wanted = [chars.get(c) for c in str(first + index)]
-        if any(g is None or g not in widths for g in wanted):
+        wanted = [chars[c] for c in str(first + index) if c in chars]
+        if len(wanted) != len(str(first + index)) or any(g not in widths for g in wanted):
             raise NotJoinable("a digit is missing from a group's font")
         old = (sum(widths[g] for g in glyphs) - sum(shifts)) / 1000 * size
-        new = sum(widths[g] for g in wanted) / 1000 * size  # type: ignore[index]
+        new = sum(widths[g] for g in wanted) / 1000 * size
         x = float(match.group(1)) + (old - new) / 2
-        text = b"".join(b"<%04x>0" % g for g in wanted)  # type: ignore[str-format]
-        replacement = (b"BT\n1 0 0 -1 %.6f " % x + match.group(2) + b" Tm\n/"
-                       + match.group(3) + b" " + match.group(4) + b" Tf\n[" + text
+        shown = b"".join(f"<{g:04x}>0".encode() for g in wanted)
+        replacement = (f"BT\n1 0 0 -1 {x:.6f} ".encode() + match.group(2) + b" Tm\n/"
+                       + match.group(3) + b" " + match.group(4) + b" Tf\n[" + shown
                        + b"] TJ\nET")
         page.obj.Contents.write(data[:match.start()] + replacement + data[match.end():])
 
 
-def _share_fonts(book: object) -> None:
+def _share_fonts(book: Pdf) -> None:
     """Each face once: WeasyPrint embeds a subset of the book face per document, with the
     glyph ids of the whole font (HB_SUBSET_FLAGS_RETAIN_GIDS), so the pieces' subsets of a
     face merge into one font program and one font dictionary that every page then uses;
     the pieces' own are no longer referenced, and qpdf writes only what is."""
-    faces: dict[str, dict[tuple[int, int], object]] = {}
+    faces: dict[str, dict[tuple[int, int], Object]] = {}
     for page in book.pages:
-        fonts = page.obj.Resources.get("/Font", {})
+        fonts: Any = page.obj.Resources.get("/Font", {})
         for key in fonts:
             font = fonts[key]
             if font.get("/Subtype") == "/Type0" and font.is_indirect:
@@ -706,7 +723,7 @@ def _share_fonts(book: object) -> None:
                 fonts[key] = shared[fonts[key].objgen]
 
 
-def _merge_face(book: object, fonts: list) -> object:
+def _merge_face(book: Pdf, fonts: list[Object]) -> Object:
     """One Type 0 font for the pieces' subsets of one face: the union of their glyphs,
     widths and text mappings."""
     import pikepdf
@@ -729,15 +746,16 @@ def _merge_face(book: object, fonts: list) -> object:
     descriptor = Dictionary({k: v for k, v in child.FontDescriptor.items()
                              if k != "/FontFile2"})
     descriptor.FontFile2 = program
-    runs = Array()
+    runs: list[Any] = []
     for gid in sorted(widths):
         if gid - 1 not in widths:
-            runs.extend([gid, Array()])
+            runs += [gid, []]
         width = widths[gid]
         runs[-1].append(int(width) if width.is_integer() else width)
     merged_child = Dictionary({k: v for k, v in child.items()
                                if k not in ("/W", "/FontDescriptor")})
-    merged_child.W = runs
+    merged_child.W = Array([Array(item) if isinstance(item, list) else item
+                            for item in runs])
     merged_child.FontDescriptor = book.make_indirect(descriptor)
     merged = Dictionary({k: v for k, v in first.items()
                          if k not in ("/ToUnicode", "/DescendantFonts")})
