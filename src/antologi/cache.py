@@ -5,8 +5,9 @@ project records
 
 - the *environment key*: antologi's own files (code, templates, default styles), the
   installed distributions (each ``name-version.dist-info``: WeasyPrint, pyphen, ebooklib,
-  the font package …), Python's version, ``SOURCE_DATE_EPOCH``, the formats, ``--strict``
-  and the project and output folders;
+  the font package …), Python's version, ``SOURCE_DATE_EPOCH``, the formats, ``--strict``,
+  whether the PDF is laid out in one document or in pieces (``ANTOLOGI_JOBS``), and the
+  project and output folders;
 - every *input file* with its SHA-256: each file the build opened for reading inside the
   project, and every file under ``book/``, ``chapters/`` and ``styles/``;
 - every *output file* with its SHA-256;
@@ -26,6 +27,9 @@ The cache is not kept in the output folder: that folder holds the outputs and no
 else (the output-safety and reproducibility tests list it and read every entry), so it
 lives beside ``book/`` in a hidden folder that carries its own ``.gitignore``, as pytest's
 and ruff's caches do, and goes away with the project.
+
+A PDF laid out in pieces (render/parallel.py) keeps its pieces in ``LayoutStore``, so that
+an edited text is the only one laid out again.
 
 The cache is never trusted blindly: an entry that is not valid JSON, has the wrong shape,
 another format version, another key, names an input or output that is missing or hashes
