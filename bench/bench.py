@@ -4,8 +4,9 @@ Generates books of about 50, 200 and 800 pages from the repository's own chapter
 (footnotes, the reading list and all three languages kept; each copy a file of its own with
 an id of its own), builds each of them several times in fresh subprocesses and prints a
 table: the median wall time of N runs, pages per second, the peak RSS of any one process
-(``os.wait4``: the largest of the child and its descendants), and the ratios the
-performance issue sets as goals. The numbers come from this script, never from timed tests.
+(GNU time's, else ``os.wait4``'s: the largest of the child and its descendants), and the
+ratios the performance issue sets as goals. The numbers come from this script, never from
+timed tests.
 
     .venv/bin/python bench/bench.py                  # 50, 200, 800 pages, 3 runs each
     .venv/bin/python bench/bench.py --sizes 50 --runs 5 --only antologi
@@ -79,11 +80,16 @@ def run_measured(command: Sequence[str | Path], cwd: Path | None = None,
                  env: dict[str, str] | None = None) -> Sample:
     """Wall time and peak RSS of one command (and its children), which must succeed."""
     full_env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})}
+    # Linux counts a process's resident memory before exec in its peak (ru_maxrss), and a
+    # child forked from this script starts as big as the script: GNU time, small itself,
+    # starts the command and reports the peak of it and its descendants.
+    timer = ["/usr/bin/time", "-f", "%M", "-o"] if Path("/usr/bin/time").exists() else []
     # Output to a file, not a pipe: wait4 must reap the child itself (for its rusage), and a
     # full pipe would block a chatty child before it exits.
-    with tempfile.TemporaryFile() as log:
+    with tempfile.TemporaryFile() as log, tempfile.NamedTemporaryFile("r") as peak:
         start = time.perf_counter()
-        proc = subprocess.Popen([str(c) for c in command], cwd=cwd, env=full_env,
+        proc = subprocess.Popen([*timer, *([peak.name] if timer else []),
+                                 *(str(c) for c in command)], cwd=cwd, env=full_env,
                                 stdout=log, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
@@ -92,7 +98,8 @@ def run_measured(command: Sequence[str | Path], cwd: Path | None = None,
             log.seek(0)
             raise RuntimeError(f"{' '.join(map(str, command))} failed ({proc.returncode}):\n"
                                f"{log.read().decode('utf-8', 'replace')[-2000:]}")
-    return Sample(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+        kib = int(peak.read().split()[-1]) if timer else usage.ru_maxrss  # KiB on Linux
+    return Sample(seconds, kib / 1024)
 
 
 # --- the books -----------------------------------------------------------------------------
