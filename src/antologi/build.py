@@ -29,15 +29,20 @@ class BuildResult:
     up_to_date: bool = False  # nothing changed since the last build: nothing was done
 
 
+_LAST_EPOCH = 253402300800  # 10000-01-01T00:00:00Z
+
+
 def build_timestamp(manifest: Manifest | None, report: Report) -> dt.datetime:
     """SOURCE_DATE_EPOCH when set (reproducible builds), else the book's date, else 1980:
     a build without it is still reproducible."""
     value = os.environ.get("SOURCE_DATE_EPOCH")
     if value is not None:
-        if value.strip().isdigit():
+        # Zip entries cannot date before 1980; dates past 9999 do not exist for datetime.
+        if value.strip().isdigit() and int(value) < _LAST_EPOCH:
             return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
-        report.error("B002", f"SOURCE_DATE_EPOCH='{value}' is not a whole number of seconds",
-                     None, "set it to a Unix time, e.g. $(git log -1 --format=%ct)")
+        report.error("B002", f"SOURCE_DATE_EPOCH='{value}' is not a Unix time in seconds "
+                     "before the year 10000", None,
+                     "set it to a Unix time, e.g. $(git log -1 --format=%ct)")
         raise BookError(report)
     if manifest is not None and manifest.date:
         parts = [int(p) for p in manifest.date.split("-")] + [1, 1]

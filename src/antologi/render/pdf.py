@@ -165,9 +165,13 @@ class _CollectCssProblems(logging.Handler):
     def __init__(self, report: Report) -> None:
         super().__init__(logging.WARNING)
         self.report = report
+        self.seen: set[str] = set()  # each layout pass logs the same problems again
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage().splitlines()[0][:300]
+        if message in self.seen:
+            return
+        self.seen.add(message)
         if message.startswith("Using fontTools"):
             return  # WeasyPrint's note on its own font subsetting: nothing for the book
         if "Failed to load" in message or "not inside the project" in message \

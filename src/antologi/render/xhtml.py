@@ -44,6 +44,8 @@ class XhtmlWriter:
     def __init__(self, target: str, images: dict[str, str] | None = None) -> None:
         self.target = target
         self.images = images or {}  # EPUB: src as written -> the file's name in the package
+        self._notes_of: m.Chapter | None = None
+        self._notes_by_id: dict[str, m.Footnote] = {}
 
     # --- blocks --------------------------------------------------------------------------
 
@@ -127,8 +129,7 @@ class XhtmlWriter:
     # --- footnotes -----------------------------------------------------------------------
 
     def footnote_ref(self, ref: m.FootnoteRef, ctx: Context) -> str:
-        notes = ctx.chapter.footnotes if ctx.chapter else []
-        note = next((n for n in notes if n.id == ref.note_id), None)
+        note = self._notes(ctx.chapter).get(ref.note_id)
         if note is None:  # reported by the parser (F001); nothing to link to
             return esc(f"[^{ref.label}]")
         if self.target == "pdf":
@@ -136,6 +137,15 @@ class XhtmlWriter:
         label = langmod.label(ctx.lang, "note_n", n=str(ref.number))
         return (f'<a class="noteref" epub:type="noteref" role="doc-noteref" id="{esc(ref.ref_id)}"'
                 f' href="#{esc(note.id)}" title="{esc(label)}">{ref.number}</a>')
+
+    def _notes(self, chapter: m.Chapter | None) -> dict[str, m.Footnote]:
+        """The chapter's notes by id, made once per chapter (a text may have thousands)."""
+        if chapter is None:
+            return {}
+        if self._notes_of is not chapter:
+            self._notes_of = chapter
+            self._notes_by_id = {n.id: n for n in chapter.footnotes}
+        return self._notes_by_id
 
     def _pdf_call(self, ref: m.FootnoteRef, note: m.Footnote, ctx: Context) -> str:
         """The whole note sits at its first call and CSS floats it to the foot of the page;

@@ -8,15 +8,15 @@ from ..model import Book, FootnoteRef, walk_chapter
 def apply(book: Book, report: object) -> Book:
     for chapter in book.documents:
         by_label = {note.label: note for note in chapter.footnotes}
-        order: list[str] = []
+        numbered = 0
         calls: dict[str, int] = {}
         for node in list(walk_chapter(chapter)):
             if not isinstance(node, FootnoteRef) or node.label not in by_label:
                 continue
             note = by_label[node.label]
-            if node.label not in order:
-                order.append(node.label)
-                note.number = len(order)
+            if node.label not in calls:
+                numbered += 1
+                note.number = numbered
                 note.id = f"{chapter.id}-fn{note.number}"
             calls[node.label] = calls.get(node.label, 0) + 1
             node.number = note.number

@@ -8,6 +8,9 @@ import unicodedata
 from ..diagnostics import Report, Span
 from ..model import Book, Heading, Paragraph, plain_text, walk
 
+# The ids other parts of a text get: paragraphs, notes, calls, the source note.
+_GENERATED = re.compile(r"-(?:p\d+|fn\d+|fnref\d+(?:-\d+)?|source)$")
+
 
 def slug(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower())
@@ -32,6 +35,8 @@ def apply(book: Book, report: Report) -> Book:
                 node.id = f"{chapter.id}-p{paragraphs}"
             if isinstance(node, Heading):
                 base = f"{chapter.id}-{slug(plain_text(node.children)) or 'section'}"
+                if _GENERATED.search(base):  # a heading "fn1" or "p2" would take a note's id
+                    base += "-h"
                 candidate, n = base, 2
                 while candidate in used:
                     candidate, n = f"{base}-{n}", n + 1
