@@ -295,15 +295,37 @@ def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(module, "GROUP_CHARS", 5_000)
 
 
+def _same_print(one: Path, pieces: Path, slug: str) -> None:
+    """Two builds of one book, in one document and in pieces: the same pages with the same
+    text (folios, notes, running heads, contents numbers), labels, bookmarks, links, tag
+    tree, catalogue, hyphenation report and EPUB (its page-list comes from the PDF's
+    pages); each face of the book font embedded once."""
+    import pdfplumber
+
+    a, b = (root / "build" / f"{slug}.pdf" for root in (one, pieces))
+    ra, rb = pypdf.PdfReader(a), pypdf.PdfReader(b)
+    assert list(ra.page_labels) == list(rb.page_labels)
+    assert _outline(ra) == _outline(rb)
+    with pdfplumber.open(a) as pa, pdfplumber.open(b) as pb:
+        assert [p.extract_text() for p in pa.pages] == [p.extract_text() for p in pb.pages]
+    assert _structure(ra) == _structure(rb)
+    assert sum(len(p.get("/Annots") or []) for p in ra.pages) == sum(
+        len(p.get("/Annots") or []) for p in rb.pages)
+    assert sorted(ra.trailer["/Root"]) == sorted(rb.trailer["/Root"])
+    assert rb.trailer["/Root"]["/Lang"] == ra.trailer["/Root"]["/Lang"]
+    assert rb.metadata.title == ra.metadata.title
+    assert rb.xmp_metadata is not None
+    assert {name: len(ids) for name, ids in _fonts(rb).items()} == {
+        name: 1 for name in _fonts(ra)}
+    for name in (f"{slug}.epub", f"{slug}-hyphenation.txt"):
+        assert (one / "build" / name).read_bytes() == (pieces / "build" / name).read_bytes()
+
+
 def test_parallel_layout_keeps_what_one_document_gives(tmp_path: Path, in_process: None,
                                                        monkeypatch: pytest.MonkeyPatch
                                                        ) -> None:
-    """The anthology laid out in one document and in pieces: the same pages with the same
-    text (folios, notes, running heads, contents numbers), labels, bookmarks, links, tag
-    tree, hyphenation report and EPUB (its page-list comes from the PDF's pages); each
-    face of the book font embedded once."""
-    import pdfplumber
-
+    """The anthology: three texts laid out apart, the reading list (page references into
+    them) and the front matter (the contents) after them."""
     from antologi.render import parallel as module
 
     one = copy_book(REPO, tmp_path / "one")
@@ -316,23 +338,32 @@ def test_parallel_layout_keeps_what_one_document_gives(tmp_path: Path, in_proces
     # pages, then padded to ten so that the body's page 1 is a recto)
     assert len(list((pieces / cache.CACHE_FOLDER / "layout").glob("*.json"))) == 6
     assert [d.code for d in result.report.items] == []
-    a, b = (root / "build" / "bakom-galler-mellan-stormakter.pdf" for root in (one, pieces))
-    ra, rb = pypdf.PdfReader(a), pypdf.PdfReader(b)
-    assert list(ra.page_labels) == list(rb.page_labels)
-    assert _outline(ra) == _outline(rb)
-    with pdfplumber.open(a) as pa, pdfplumber.open(b) as pb:
-        assert [p.extract_text() for p in pa.pages] == [p.extract_text() for p in pb.pages]
-    assert _structure(ra) == _structure(rb)
-    assert sum(len(p.get("/Annots") or []) for p in ra.pages) == sum(
-        len(p.get("/Annots") or []) for p in rb.pages)
-    assert rb.trailer["/Root"]["/Lang"] == "sv" and rb.trailer["/Root"]["/MarkInfo"]["/Marked"]
-    assert rb.metadata.title == ra.metadata.title
-    assert rb.xmp_metadata is not None
-    assert {name: len(ids) for name, ids in _fonts(rb).items()} == {
-        name: 1 for name in _fonts(ra)}
-    for name in ("bakom-galler-mellan-stormakter.epub",
-                 "bakom-galler-mellan-stormakter-hyphenation.txt"):
-        assert (one / "build" / name).read_bytes() == (pieces / "build" / name).read_bytes()
+    _same_print(one, pieces, "bakom-galler-mellan-stormakter")
+
+
+def test_parallel_layout_of_a_book_that_ends_with_a_text(tmp_path: Path, in_process: None,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    """The mini book in PDF/A-3b: no reading list, so the last group is the end of the book
+    (no blank verso after it), and the output intent comes along."""
+    from antologi.render import parallel as module
+
+    roots = []
+    for name in ("one", "pieces"):
+        root = copy_book("mini", tmp_path / name)
+        manifest = root / "book" / "book.yaml"
+        manifest.write_text(manifest.read_text("utf-8").replace(
+            "trim: 130x200mm", "trim: 130x200mm\n  variant: pdf/a-3b"), "utf-8")
+        roots.append(root)
+    assert not build(roots[0]).up_to_date
+    monkeypatch.setenv("ANTOLOGI_JOBS", "2")
+    monkeypatch.setattr(module, "GROUP_CHARS", 500)
+    assert not build(roots[1]).up_to_date
+    # two texts apart, the front matter twice (seven pages, then padded to eight)
+    assert len(list((roots[1] / cache.CACHE_FOLDER / "layout").glob("*.json"))) == 4
+    assert "/OutputIntents" in pypdf.PdfReader(
+        roots[1] / "build" / "liten-antologi.pdf").trailer["/Root"]
+    _same_print(roots[0], roots[1], "liten-antologi")
 
 
 def test_parallel_rebuild_lays_out_only_what_changed(tmp_path: Path, parallel: None) -> None:

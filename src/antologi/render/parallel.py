@@ -294,7 +294,8 @@ def _render(book: m.Book, report: Report, settings: Settings, stamp: str,
         pool = _Pool(executor, settings, store)
         prepared = single._prepare(book, stamp)
         groups, rest = plan(prepared)
-        laid = _lay_out_groups(book, prepared, pool, groups, options.long_notes, stamp)
+        laid = _lay_out_groups(book, prepared, pool, groups, options.long_notes, stamp,
+                               bool(rest))
         prepared = single._prepare(book, stamp) if any(x.endnotes for x in laid) else prepared
         starts = [1]
         for piece in laid:
@@ -337,13 +338,18 @@ def _render(book: m.Book, report: Report, settings: Settings, stamp: str,
 
 
 def _lay_out_groups(book: m.Book, prepared: single._Html, pool: _Pool,
-                    groups: list[list[single._Part]], long_notes: str, stamp: str
-                    ) -> list[Laid]:
-    tasks = [_task(f"group {n}", _html(prepared, parts), pad=True)
-             for n, parts in enumerate(groups, 1)]
+                    groups: list[list[single._Part]], long_notes: str, stamp: str,
+                    followed: bool) -> list[Laid]:
+    """The groups, each padded to end on a verso as the next text opens on a recto; the
+    last one only if something follows it (a book ends on its last printed page)."""
+    def pad(index: int) -> bool:
+        return followed or index < len(groups) - 1
+
+    tasks = [_task(f"group {n + 1}", _html(prepared, parts), pad=pad(n))
+             for n, parts in enumerate(groups)]
     futures = [pool.submit(task) for task in tasks]
     laid = [future.result() for future in futures]
-    if any(piece.kept % 2 for piece in laid):
+    if any(piece.kept % 2 for n, piece in enumerate(laid) if pad(n)):
         raise NotJoinable("a group does not end on a verso")
     if long_notes != "endnotes":
         return laid
@@ -359,7 +365,7 @@ def _lay_out_groups(book: m.Book, prepared: single._Html, pool: _Pool,
             ids = {p.head.id for p in parts if p.head is not None}
             part_now = [p for p in again.body if p.head is not None and p.head.id in ids]
             laid[index] = pool.submit(_task(f"group {index + 1}", _html(again, part_now),
-                                            pad=True)).result()
+                                            pad=pad(index))).result()
         laid[index].endnotes = moved
     return laid
 
@@ -475,8 +481,9 @@ def join(pieces: list[_Piece], front_pages: int) -> bytes:
         _names(book, source, kept, names)
         outline.append((source, piece.kept, offset))
     first = sources[0].Root
-    for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata"):
-        if key in first:
+    for key in first:  # /Lang, /MarkInfo, /Metadata, PDF/A's /OutputIntents …
+        if key not in ("/Type", "/Pages", "/Outlines", "/Names", "/StructTreeRoot",
+                       "/PageLabels"):
             book.Root[key] = _copy(book, first[key])
     if "/Info" in sources[0].trailer:
         book.trailer.Info = _copy(book, sources[0].trailer.Info)
