@@ -209,7 +209,8 @@ CASES = [
          "Bokmål)\n  hint: write nb (Bokmål) or nn (Nynorsk): there is no hyphenation "
          "dictionary for 'no'", exit=0),
     Case("B002", lambda root: None,
-         "error[B002]: SOURCE_DATE_EPOCH='19 nov' is not a whole number of seconds\n"
+         "error[B002]: SOURCE_DATE_EPOCH='19 nov' is not a Unix time in seconds before the "
+         "year 10000\n"
          "  hint: set it to a Unix time, e.g. $(git log -1 --format=%ct)",
          env=(("SOURCE_DATE_EPOCH", "19 nov"),)),
     Case("E002", _both(_image("omslag.gif"), _replace(
