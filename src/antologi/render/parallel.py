@@ -88,8 +88,7 @@ class Settings:
 @dataclass(frozen=True)
 class Task:
     name: str  # for messages: "front", "group 3", "back"
-    html: str
-    join_page: bool  # a last page that the join drops (always, now)
+    html: str  # ends with the join page, which the join drops
     placeholders: frozenset[str]  # ids that stand in for targets in other pieces
 
 
@@ -153,10 +152,10 @@ def lay_out(task: Task, settings: Settings) -> Laid:
     finally:
         logger.removeHandler(handler)
     assert isinstance(data, bytes)
-    pages = document.pages[:len(document.pages) - 1] if task.join_page else document.pages
-    if task.join_page and (JOIN_ID not in document.pages[-1].anchors
-                           or set(document.pages[-1].anchors) - task.placeholders
-                           or any(JOIN_ID in page.anchors for page in pages)):
+    pages = document.pages[:-1]
+    if (JOIN_ID not in document.pages[-1].anchors
+            or set(document.pages[-1].anchors) - task.placeholders
+            or any(JOIN_ID in page.anchors for page in pages)):
         raise NotJoinable(f"{task.name}: the join page is not a page of its own")
     anchors = [[name for name, _ in sorted(page.anchors.items(),
                                            key=lambda item: (item[1][1], item[1][0]))
@@ -197,8 +196,7 @@ def _task(name: str, html: str, css: str = "", pad: bool = False) -> Task:
             'page: auto">'
             f'<p lang="en" style="font-weight: 400; font-style: normal">{DIGITS}</p>'
             f"{_stand_ins(outside)}</div>")
-    return Task(name, _inject(html, css=css, end=join), True,
-                frozenset({*outside, JOIN_ID}))
+    return Task(name, _inject(html, css=css, end=join), frozenset({*outside, JOIN_ID}))
 
 
 def _css_string(text: str) -> str:
@@ -464,6 +462,8 @@ def join(pieces: list[_Piece], front_pages: int) -> bytes:
     key_base = 0
     sources = [pikepdf.open(io.BytesIO(piece.data)) for piece in pieces]
     for source, piece in zip(sources, pieces, strict=True):
+        if len(source.pages) != piece.kept + 1:  # its pages and the join page
+            raise NotJoinable("a piece has not the pages it was recorded with")
         offset = len(book.pages)
         kept: set[tuple[int, int]] = {tuple(source.pages[i].objgen)  # type: ignore[misc]
                                       for i in range(piece.kept)}
@@ -481,7 +481,7 @@ def join(pieces: list[_Piece], front_pages: int) -> bytes:
         _names(book, source, kept, names)
         outline.append((source, piece.kept, offset))
     first = sources[0].Root
-    for key in first:  # /Lang, /MarkInfo, /Metadata, PDF/A's /OutputIntents …
+    for key in map(str, first.keys()):  # /Lang, /MarkInfo, /Metadata, /OutputIntents …
         if key not in ("/Type", "/Pages", "/Outlines", "/Names", "/StructTreeRoot",
                        "/PageLabels"):
             book.Root[key] = _copy(book, first[key])
