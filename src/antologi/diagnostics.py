@@ -34,6 +34,14 @@ class Span:
         return f"{self.path}:{self.line}:{self.col}"
 
 
+def byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based (line, column) of a byte offset, the column counted in characters: where
+    a file stops being valid UTF-8, told as an editor shows it."""
+    before = data[:offset]
+    return (before.count(b"\n") + 1,
+            len(before.split(b"\n")[-1].decode("utf-8", "replace")) + 1)
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     code: str

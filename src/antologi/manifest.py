@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import lang as langmod
-from .diagnostics import BookError, Report, Span
+from .diagnostics import BookError, Report, Span, byte_position
 from .options import (
     EpubOptions,
     PdfOptions,
@@ -198,7 +198,7 @@ def load_manifest(root: Path, report: Report) -> Manifest:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line, col = _offset_to_line_col(path.read_bytes(), exc.start)
+        line, col = byte_position(path.read_bytes(), exc.start)
         report.error("M001", f"the manifest is not UTF-8 (byte {exc.start})",
                      Span(MANIFEST_PATH, line, col), "save the file as UTF-8")
         raise BookError(report) from None
@@ -227,13 +227,6 @@ def _without_control_characters(text: str, report: Report) -> str:
                    f"U+{ord(bad.group()):04X})", Span(MANIFEST_PATH, line, col),
                    "they are invisible in most editors and not allowed in XHTML")
     return XML_ILLEGAL.sub("", text)
-
-
-def _offset_to_line_col(data: bytes, offset: int) -> tuple[int, int]:
-    before = data[:offset]
-    line = before.count(b"\n") + 1
-    col = len(before.split(b"\n")[-1].decode("utf-8", "replace")) + 1
-    return line, col
 
 
 def _build(root: Path, path: Path, node: YNode | None, report: Report) -> Manifest | None:

@@ -36,7 +36,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from . import lang as langmod
 from . import model as m
 from .assets import check_image
-from .diagnostics import Diagnostic, Report, Severity, Span
+from .diagnostics import Diagnostic, Report, Severity, Span, byte_position
 from .manifest import ID_PATTERN, ROLES, Creator, Reader, check_language
 from .yamlpos import Origin, YMap, YScalar, parse
 
@@ -155,9 +155,7 @@ def read_source(root: Path, rel_path: Path, report: Report) -> Source | None:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        before = data[:exc.start]
-        line = before.count(b"\n") + 1
-        col = len(before.split(b"\n")[-1].decode("utf-8", "replace")) + 1
+        line, col = byte_position(data, exc.start)
         report.error("C001", f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset "
                      f"{exc.start}", Span(name, line, col),
                      "save the file as UTF-8 (in most editors: 'Save with encoding')")

@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .. import model as m
-from ..diagnostics import Report, Span
+from ..diagnostics import Report, Span, byte_position
 from ..manifest import check_language
 from ..yamlpos import Origin, YMap, YNode, YScalar, YSeq, parse
 
@@ -192,9 +192,7 @@ def load_reading_list(root: Path, rel_path: Path, report: Report) -> ReadingList
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        before = data[:exc.start]
-        line = before.count(b"\n") + 1
-        col = len(before.split(b"\n")[-1].decode("utf-8", "replace")) + 1
+        line, col = byte_position(data, exc.start)
         report.error("R001", f"the reading list is not UTF-8 (byte {exc.start})",
                      Span(shown, line, col), "save the file as UTF-8")
         return ReadingList(rel_path)
