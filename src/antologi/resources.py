@@ -1,20 +1,17 @@
 """Where the build may read from: the project folder and antologi's own data, nothing else.
 
 Paths are resolved (symbolic links followed) before they are checked, so a link inside the
-project that points outside is refused too. Nothing is fetched from the network.
+project that points outside is refused too. Nothing is fetched from the network
+(render/fetcher.py holds the PDF's URL fetcher, which applies the Sandbox).
 """
 
 from __future__ import annotations
 
-import mimetypes
 import os
 import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
-
-from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -36,24 +33,6 @@ class Sandbox:
         if any(resolved.is_relative_to(x.resolve()) for x in self.excluded):
             return False
         return any(resolved.is_relative_to(r.resolve()) for r in self.roots)
-
-
-class ProjectFetcher(URLFetcher):
-    """A WeasyPrint URL fetcher that serves only files inside the sandbox."""
-
-    def __init__(self, sandbox: Sandbox) -> None:
-        super().__init__()
-        self.sandbox = sandbox
-
-    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
-        parts = urlsplit(url)
-        if parts.scheme != "file":
-            raise URLFetchingError(f"not fetched (the build is offline): {url}")
-        path = Path(unquote(parts.path))
-        if not self.sandbox.allows(path) or not path.is_file():
-            raise URLFetchingError(f"not inside the project: {path}")
-        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": kind})
 
 
 TEMP_SUFFIX = ".tmp"

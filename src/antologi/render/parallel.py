@@ -49,9 +49,10 @@ from typing import TYPE_CHECKING, Any
 from .. import cache
 from .. import model as m
 from ..diagnostics import Diagnostic, Report
-from ..resources import PACKAGE_DIR, ProjectFetcher, Sandbox, font_dir
+from ..resources import PACKAGE_DIR, Sandbox, font_dir
 from . import pdf as single
 from . import weasyfix
+from .fetcher import ProjectFetcher
 from .footnote_check import misplaced_notes
 from .glyphs import check_glyphs
 from .linebreaks import Break, hyphenated_breaks

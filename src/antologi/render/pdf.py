@@ -25,8 +25,9 @@ from markupsafe import Markup
 from .. import lang as langmod
 from .. import model as m
 from ..diagnostics import Report, Span
-from ..resources import PACKAGE_DIR, ProjectFetcher, Sandbox, font_dir
+from ..resources import PACKAGE_DIR, Sandbox, font_dir
 from . import parts, weasyfix
+from .fetcher import ProjectFetcher
 from .footnote_check import misplaced_notes
 from .glyphs import check_glyphs
 from .linebreaks import Break, hyphenated_breaks
