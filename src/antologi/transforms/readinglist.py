@@ -4,6 +4,10 @@ cited (for back links in the EPUB and page references in the PDF).
 Three kinds: ``[@key]`` / ``[@key, s. 110]`` / ``[@a; @b]`` written by the editor (an
 unknown key is an error at the paragraph's line); author–year citations already in a text,
 "(Antonenko, 2004)"; and footnotes that give a listed work's title.
+
+The links are the same for every target ("#ref-key": the PDF is one document), so this
+runs once for all of them; ``link_documents`` then points the EPUB's at the reading list's
+own document.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from ..readinglist import Entry, ReadingList, find_author_year, format_citation_
 _CITATION = re.compile(r"\[(-?@[\w:.-]+(?:,[^;\]]*)?(?:;\s*-?@[\w:.-]+(?:,[^;\]]*)?)*)\]")
 _ITEM = re.compile(r"-?@([\w:.-]+)(?:,(.*))?")
 _MIN_TITLE = 15  # shorter titles are too likely to occur by chance
+EPUB_DOCUMENT = "reading-list.xhtml"  # render/epub.py names the list's document so
 
 
 @dataclass
@@ -31,8 +36,7 @@ class _Context:
     in_note: bool = False
 
     def href(self, key: str) -> str:
-        anchor = f"ref-{key}"
-        return f"reading-list.xhtml#{anchor}" if self.book.target == "epub" else f"#{anchor}"
+        return f"#ref-{key}"
 
     def link_id(self, key: str) -> str:
         ident = f"cite-{sum(len(v) for v in self.book.citations.values()) + 1}"
@@ -56,6 +60,22 @@ def apply(book: m.Book, report: Report) -> m.Book:
                     ctx = _Context(book, book.reading_list, shown, chapter, block.line,
                                    report, in_note=True)
                     block.children = _inlines(block.children, ctx)
+    return book
+
+
+def link_documents(book: m.Book, report: Report) -> m.Book:
+    """EPUB: the reading list is a document of its own (reading-list.xhtml), so the
+    citations link to it by name. Only texts with citations are walked."""
+    if not book.citations:
+        return book
+    cited_in = {text for places in book.citations.values() for text, _ in places}
+    links = {link for places in book.citations.values() for _, link in places}
+    for chapter in book.documents:
+        if chapter.id not in cited_in:
+            continue
+        for node in m.walk_chapter(chapter):
+            if isinstance(node, m.Link) and node.id in links:
+                node.href = EPUB_DOCUMENT + node.href
     return book
 
 
