@@ -12,6 +12,7 @@ from . import transforms
 from .book import load_book
 from .diagnostics import BookError, Report
 from .manifest import Manifest, load_manifest
+from .model import Book
 from .resources import replace_all
 
 FORMATS = ("epub", "pdf")
@@ -70,17 +71,14 @@ def build(root: Path, formats: tuple[str, ...] = FORMATS, out_dir: Path | None =
     again (cache.py): the result names the outputs in place, repeats that build's
     diagnostics and has up_to_date set.
 
-    ANTOLOGI_JOBS=N (or 'auto': one per core) lays the PDF out in N processes
-    (render/parallel.py, docs/performance.md); unset, the PDF is one WeasyPrint document."""
+    A long book's PDF is laid out in pieces by one process per core (render/parallel.py,
+    docs/performance.md); ANTOLOGI_JOBS=N sets the number of processes. Which pieces, and
+    so the bytes, depend on the book alone, never on the number of processes."""
     step = progress or (lambda _message: None)
     from . import cache
 
-    jobs_setting = os.environ.get("ANTOLOGI_JOBS", "1").strip()
-    jobs = (os.cpu_count() or 1) if jobs_setting == "auto" else \
-        int(jobs_setting) if jobs_setting.isdigit() and int(jobs_setting) > 0 else 1
     out = out_dir or root / "build"
-    key = cache.environment_key(root, out, formats, strict,
-                                "parallel" if jobs > 1 else "single")
+    key = cache.environment_key(root, out, formats, strict)
     hit = cache.lookup(root, out, formats, strict, key)
     if hit is not None:
         step("up to date: nothing changed since the last build")
@@ -97,29 +95,7 @@ def build(root: Path, formats: tuple[str, ...] = FORMATS, out_dir: Path | None =
         book = load_book(manifest, report)
         timestamp = build_timestamp(manifest, report)
         step("preparing the text: ids, notes, typography, hyphenation")
-        prepared = {target: transforms.run(book, target, report) for target in formats}
-        if report.has_errors(strict):
-            raise BookError(report)
-        rendered: dict[Path, bytes] = {}
-        print_pages = None
-        # The PDF first: the EPUB's page-list points at where the printed pages begin.
-        if "pdf" in prepared:
-            from .render.pdf import render_pdf
-
-            step("laying out the PDF")
-            pdf = render_pdf(prepared["pdf"], timestamp, report, jobs)
-            rendered[out / f"{manifest.slug}.pdf"] = pdf.data
-            rendered[out / f"{manifest.slug}-hyphenation.txt"] = hyphenation_report(
-                pdf.breaks, pdf.pages.labels)
-            print_pages = pdf.pages
-        if "epub" in prepared:
-            from .render.epub import render_epub
-
-            step("making the EPUB")
-            rendered[out / f"{manifest.slug}.epub"] = render_epub(prepared["epub"], timestamp,
-                                                                  print_pages, report)
-        if report.has_errors(strict):
-            raise BookError(report)
+        rendered = _render(book, formats, timestamp, strict, report, step, out)
     from .lock import output_lock
 
     step(f"writing {len(rendered)} file{'s' if len(rendered) != 1 else ''}")
@@ -127,6 +103,54 @@ def build(root: Path, formats: tuple[str, ...] = FORMATS, out_dir: Path | None =
         write_outputs(rendered, result)
         cache.save(root, out, formats, strict, key, opened, rendered, report)
     return result
+
+
+def _render(book: Book, formats: tuple[str, ...], timestamp: dt.datetime, strict: bool,
+            report: Report, step: Callable[[str], None], out: Path) -> dict[Path, bytes]:
+    """The outputs' bytes. A long book's PDF is laid out and joined in other processes
+    (render/parallel.py): the EPUB, whose page-list needs the PDF's pages, is made while
+    the pieces are joined. Diagnostics come in the same order whatever finishes first:
+    the texts', the PDF's, the EPUB's."""
+    from .render.pdf import PdfJob
+
+    slug = book.manifest.slug
+    prepared = transforms.run_all(book, formats, report)
+    if report.has_errors(strict):
+        raise BookError(report)
+    job: PdfJob | None = None
+    try:
+        if "pdf" in prepared:
+            step("laying out the PDF")
+            job = PdfJob(prepared["pdf"], timestamp)
+        laid = job.pages() if job is not None else None  # the pages; the join goes on
+        epub_told = Report()
+        epub: bytes | None = None
+        if "epub" in prepared:
+            from .render.epub import render_epub
+
+            step("making the EPUB")
+            epub = render_epub(prepared["epub"], timestamp, laid.pages if laid else None,
+                               epub_told)
+        rendered: dict[Path, bytes] = {}
+        if job is not None and laid is not None:
+            pdf = job.result()
+            if epub is not None and pdf.pages != laid.pages:
+                epub_told = Report()  # laid out again in one document: its own page-list
+                epub = render_epub(prepared["epub"], timestamp, pdf.pages, epub_told)
+            report.extend(job.report.items)
+            rendered[out / f"{slug}.pdf"] = pdf.data
+            rendered[out / f"{slug}-hyphenation.txt"] = hyphenation_report(
+                pdf.breaks, pdf.pages.labels)
+        report.extend(epub_told.items)
+        if epub is not None:
+            rendered[out / f"{slug}.epub"] = epub
+    except BaseException:
+        if job is not None:
+            job.cancel()
+        raise
+    if report.has_errors(strict):
+        raise BookError(report)
+    return rendered
 
 
 def write_outputs(rendered: dict[Path, bytes], result: BuildResult) -> None:

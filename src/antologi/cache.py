@@ -6,8 +6,8 @@ project records
 - the *environment key*: antologi's own files (code, templates, default styles), the
   installed distributions (each ``name-version.dist-info``: WeasyPrint, pyphen, ebooklib,
   the font package …), Python's version, ``SOURCE_DATE_EPOCH``, the formats, ``--strict``,
-  whether the PDF is laid out in one document or in pieces (``ANTOLOGI_JOBS``), and the
-  project and output folders;
+  and the project and output folders (the number of processes, ``ANTOLOGI_JOBS``, does not
+  change a byte of the outputs and is not part of it);
 - every *input file* with its SHA-256: each file the build opened for reading inside the
   project, and every file under ``book/``, ``chapters/`` and ``styles/``;
 - every *output file* with its SHA-256;
@@ -204,11 +204,10 @@ def tool_key() -> str:
                    *files, "distributions", *_distributions())
 
 
-def environment_key(root: Path, out: Path, formats: tuple[str, ...], strict: bool,
-                    layout: str = "single") -> str:
+def environment_key(root: Path, out: Path, formats: tuple[str, ...], strict: bool) -> str:
     """What, besides the input files, decides the outputs' bytes."""
     return _digest(tool_key(), "root", root.resolve(), "out", out.resolve(), "formats",
-                   *formats, "strict", strict, "layout", layout, "SOURCE_DATE_EPOCH",
+                   *formats, "strict", strict, "SOURCE_DATE_EPOCH",
                    os.environ.get("SOURCE_DATE_EPOCH", "<unset>"))
 
 

@@ -334,9 +334,9 @@ def test_parallel_layout_keeps_what_one_document_gives(tmp_path: Path, in_proces
     monkeypatch.setattr(module, "GROUP_CHARS", 5_000)
     pieces = copy_book(REPO, tmp_path / "pieces")
     result = build(pieces)
-    # three texts apart, the reading list after them, the front matter twice (its nine
-    # pages, then padded to ten so that the body's page 1 is a recto)
-    assert len(list((pieces / cache.CACHE_FOLDER / "layout").glob("*.json"))) == 6
+    # three texts apart, the reading list after them, the front matter once (its nine
+    # pages and a blank verso, so that the body's page 1 is a recto)
+    assert len(list((pieces / cache.CACHE_FOLDER / "layout").glob("*.json"))) == 5
     assert [d.code for d in result.report.items] == []
     _same_print(one, pieces, "bakom-galler-mellan-stormakter")
 
@@ -359,8 +359,8 @@ def test_parallel_layout_of_a_book_that_ends_with_a_text(tmp_path: Path, in_proc
     monkeypatch.setenv("ANTOLOGI_JOBS", "2")
     monkeypatch.setattr(module, "GROUP_CHARS", 500)
     assert not build(roots[1]).up_to_date
-    # two texts apart, the front matter twice (seven pages, then padded to eight)
-    assert len(list((roots[1] / cache.CACHE_FOLDER / "layout").glob("*.json"))) == 4
+    # two texts apart, the front matter once (seven pages and a blank verso)
+    assert len(list((roots[1] / cache.CACHE_FOLDER / "layout").glob("*.json"))) == 3
     assert "/OutputIntents" in pypdf.PdfReader(
         roots[1] / "build" / "liten-antologi.pdf").trailer["/Root"]
     _same_print(roots[0], roots[1], "liten-antologi")
@@ -374,15 +374,36 @@ def test_parallel_rebuild_lays_out_only_what_changed(tmp_path: Path, parallel: N
     assert not build(root).up_to_date
     layout = root / cache.CACHE_FOLDER / "layout"
     before = {p.name for p in layout.glob("*.json")}
-    assert len(before) == 6  # three groups, the reading list, the front matter (twice)
+    assert len(before) == 5  # three groups, the reading list, the front matter
     chapter = root / "chapters" / "02-kagarlitskij-axeln.md"
     chapter.write_text(chapter.read_text("utf-8") + "\n" + " ".join(["Ett tillägg."] * 400)
                        + "\n", "utf-8")
     assert not build(root).up_to_date
     after = {p.name for p in layout.glob("*.json")}
-    assert len(after) == 6 and len(after & before) == 2  # the other texts' groups
+    assert len(after) == 5 and len(after & before) == 2  # the other texts' groups
     fresh = copy_book(root, tmp_path / "fresh")
     assert not build(fresh).up_to_date
     names = ("bakom-galler-mellan-stormakter.pdf", "bakom-galler-mellan-stormakter.epub")
     assert _hashes(root / "build", names) == _hashes(fresh / "build", names)
     assert build(root).up_to_date
+
+
+def test_pieces_are_the_books_choice_not_the_machines(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A book of two groups or more is laid out in pieces by default, whatever the number
+    of processes; the bytes do not depend on it (one process or three)."""
+    from antologi.render import parallel as module
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setattr(module, "GROUP_CHARS", 5_000)
+    names = ("bakom-galler-mellan-stormakter.pdf", "bakom-galler-mellan-stormakter.epub",
+             "bakom-galler-mellan-stormakter-hyphenation.txt")
+    built = []
+    for jobs in ("1", "3"):
+        monkeypatch.setenv("ANTOLOGI_JOBS", jobs)
+        root = copy_book(REPO, tmp_path / f"jobs-{jobs}")
+        assert not build(root).up_to_date
+        # three groups, the reading list and the front matter, each laid out apart
+        assert len(list((root / cache.CACHE_FOLDER / "layout").glob("*.json"))) == 5
+        built.append(_hashes(root / "build", names))
+    assert len(built[0]) == 3 and built[0] == built[1]

@@ -37,6 +37,7 @@ from .readinglist import reading_list_part
 from .xhtml import Context, XhtmlWriter, lang_attrs
 
 FONT_NAME = "EB Garamond"
+FRONT_END = "antologi-front-end"
 FONT_FILES = ("EBGaramond[wght].ttf", "EBGaramond-Italic[wght].ttf")
 
 
@@ -230,20 +231,92 @@ def _note_spans(book: m.Book) -> dict[str, Span]:
 
 
 def render_pdf(book: m.Book, timestamp: dt.datetime, report: Report,
-               jobs: int = 1) -> PdfResult:
-    """The book's PDF. With jobs > 1 it is laid out in pieces by that many processes and
-    joined (render/parallel.py); a book that cannot be joined is laid out here."""
-    if jobs > 1:
-        from .parallel import NotJoinable, render_parallel
+               jobs: int | None = None) -> PdfResult:
+    """The book's PDF (PdfJob, all at once)."""
+    job = PdfJob(book, timestamp, jobs)
+    result = job.result()
+    report.extend(job.report.items)
+    return result
 
-        scratch = Report()
+
+class PdfJob:
+    """The book's PDF, made in steps so that the build can go on with the EPUB while the
+    PDF's pieces are laid out and joined in other processes.
+
+    A book long enough for two groups of texts or more is laid out in pieces by up to
+    ``jobs`` processes (default: ANTOLOGI_JOBS, else the cores) and joined
+    (render/parallel.py): the constructor starts the layout, pages() waits for the pages
+    (what the EPUB's page-list needs) and starts the join, result() waits for the PDF. A
+    shorter book, or one that cannot be joined, is laid out in one document by pages().
+    Diagnostics go to the job's own report, which the caller adds to its own."""
+
+    def __init__(self, book: m.Book, timestamp: dt.datetime, jobs: int | None = None) -> None:
+        from .parallel import NotJoinable, Pieces, in_pieces, layout_processes
+
+        self.report = Report()
+        self._book = book
+        self._timestamp = timestamp
+        self._stamp = timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+        self._prepared = _prepare(book, self._stamp)
+        self._pieces: Pieces | None = None
+        self._done: PdfResult | None = None
+        if in_pieces(self._prepared):
+            try:
+                self._pieces = Pieces(book, timestamp, layout_processes(jobs),
+                                      self._prepared)
+            except NotJoinable:
+                self._pieces = None
+
+    def pages(self) -> PdfResult:
+        """The PDF's pages and what is known of them; ``data`` is empty until result()
+        when the pieces are still being joined."""
+        from .parallel import NotJoinable
+
+        if self._done is not None:
+            return self._done
+        if self._pieces is not None:
+            try:
+                return self._pieces.pages()
+            except NotJoinable:
+                self._fall_back()
+        self._done = _one_document(self._book, self._prepared, self._timestamp, self.report)
+        return self._done
+
+    def result(self) -> PdfResult:
+        """The PDF with its bytes. Its pages are those pages() gave, except when the pieces
+        could not be joined after all: then the book was laid out in one document (compare
+        the pages before using an EPUB made from the first ones)."""
+        from .parallel import NotJoinable
+
+        laid = self.pages()
+        if self._pieces is None or self._done is not None:
+            return laid
         try:
-            result = render_parallel(book, timestamp, scratch, jobs)
+            self._done = self._pieces.result()
+            self.report.extend(self._pieces.report.items)
         except NotJoinable:
-            pass
-        else:
-            report.extend(scratch.items)
-            return result
+            self._fall_back()
+            self._done = _one_document(self._book, self._prepared, self._timestamp,
+                                       self.report)
+        self._pieces = None
+        return self._done
+
+    def cancel(self) -> None:
+        """Stop the layout's processes (the build failed elsewhere)."""
+        if self._pieces is not None:
+            self._pieces.cancel()
+            self._pieces = None
+
+    def _fall_back(self) -> None:
+        if self._pieces is not None:
+            self._pieces.cancel()
+        self._pieces = None
+        self._prepared = _prepare(self._book, self._stamp)  # notes may have gone to the end
+
+
+def _one_document(book: m.Book, prepared: _Html, timestamp: dt.datetime,
+                  report: Report) -> PdfResult:
+    """The whole book laid out by WeasyPrint here: the body, then the front matter."""
     import weasyprint
 
     for problem in weasyfix.apply():
@@ -252,7 +325,6 @@ def render_pdf(book: m.Book, timestamp: dt.datetime, report: Report,
                        "WeasyPrint version antologi pins")
     check_glyphs(book, tuple(font_dir() / name for name in FONT_FILES), FONT_NAME, report)
     options = book.manifest.pdf
-    prepared = _prepare(book, timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
     root = book.manifest.root
     sandbox = Sandbox(roots=(root, PACKAGE_DIR, font_dir()), excluded=(root / "build",))
     fetcher = ProjectFetcher(sandbox)
@@ -279,10 +351,14 @@ def render_pdf(book: m.Book, timestamp: dt.datetime, report: Report,
                     entry.page = str(starts[entry.id])
             front_pages: list = []
             if prepared.front:
-                front = layout(_html(prepared, "front"))
-                if len(front.pages) % 2:  # keep the body's page 1 a recto
-                    front = layout(_html(prepared, "front", pad=True))
-                front_pages = list(front.pages)
+                # It ends with a page of its own after a right-hand break, left out: a
+                # blank verso before it pads the front matter to an even page count, so
+                # that the body's page 1 stays a recto.
+                front = layout(_html(prepared, "front", pad=True))
+                *front_pages, end = front.pages
+                if set(end.anchors) != {FRONT_END} or any(
+                        FRONT_END in page.anchors for page in front_pages):
+                    raise AssertionError("the front matter's end is not a page of its own")
                 document = front.copy(front_pages + list(body.pages))
             else:
                 document = body
