@@ -39,6 +39,7 @@ Rules for straight quotes, in order:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -63,6 +64,8 @@ _OPEN_BEFORE = frozenset("([{<–—‐‑-/")
 # After a closing quote (besides spaces, the end of the block and other quotes).
 _CLOSE_AFTER = frozenset(".,;:!?…)]}>–—‐‑-/")
 _NORWEGIAN = frozenset({"nb", "nn", "no"})
+_QUOTE = re.compile("[" + re.escape("".join(sorted(_ALL_QUOTES))) + "]")
+_DECADE = re.compile(r"\d\d(?:\D.*)?")
 
 
 @dataclass(frozen=True)
@@ -111,27 +114,32 @@ def smarten_quotes(segments: list[Segment], *, nb_inner: str = "‘’") -> list
     """
     if len(nb_inner) != 2:
         raise ValueError(f"nb_inner must be two characters (open, close), not {nb_inner!r}")
-    flat: list[str] = []
-    where: list[tuple[int, int]] = []  # flat index -> (segment, offset); (-1, -1) for atomic
-    for s, seg in enumerate(segments):
-        if seg.atomic:
-            flat.append(_ATOMIC)
-            where.append((-1, -1))
-        else:
-            flat.extend(seg.text)
-            where.extend((s, k) for k in range(len(seg.text)))
-    out = [list(seg.text) for seg in segments]
+    texts = [seg.text for seg in segments]
+    if not any(_QUOTE.search(seg.text) for seg in segments if not seg.atomic):
+        return texts  # most blocks have no quote at all
+    # The block as one string, an atomic segment as one _ATOMIC; begins[s] is where
+    # segment s begins in it. Only the quotes change, so only they are looked up.
+    begins: list[int] = []
+    length = 0
+    for seg in segments:
+        begins.append(length)
+        length += 1 if seg.atomic else len(seg.text)
+    flat = "".join(_ATOMIC if seg.atomic else seg.text for seg in segments)
+    changes: dict[int, str] = {}  # flat index -> the mark there (the last one put wins)
+
+    def segment_of(i: int) -> int:
+        return bisect.bisect_right(begins, i) - 1  # an empty segment never holds i
+
     pairs_cache: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {}
 
     def pairs_of(i: int) -> tuple[tuple[str, str], tuple[str, str]]:
-        tag = segments[where[i][0]].lang
+        tag = segments[segment_of(i)].lang
         if tag not in pairs_cache:
             pairs_cache[tag] = _pairs(tag, nb_inner)
         return pairs_cache[tag]
 
     def put(i: int, mark: str) -> None:
-        s, k = where[i]
-        out[s][k] = mark
+        changes[i] = mark
 
     stack: list[_Open] = []
     opened: set[int] = set()
@@ -157,12 +165,10 @@ def smarten_quotes(segments: list[Segment], *, nb_inner: str = "‘’") -> list
         if prev.isalnum() and nxt.isalpha():
             return True  # don't, rock'n'roll, 1990's
         before_word = not prev or prev.isspace() or prev in _OPEN_BEFORE or (i - 1) in opened
-        decade = "".join(flat[i + 1 : i + 4])
-        return before_word and re.fullmatch(r"\d\d(?:\D.*)?", decade) is not None  # '90-talet
+        return before_word and _DECADE.fullmatch(flat[i + 1 : i + 4]) is not None  # '90-talet
 
-    for i, ch in enumerate(flat):
-        if ch not in _ALL_QUOTES or where[i][0] < 0:
-            continue
+    for found in _QUOTE.finditer(flat):
+        i, ch = found.start(), found.group()
         kind = _shape(ch)
         if ch in "'’" and is_apostrophe(i):
             if ch == "'":
@@ -220,7 +226,13 @@ def smarten_quotes(segments: list[Segment], *, nb_inner: str = "‘’") -> list
     for entry in stack:
         if entry.straight_single is not None:
             put(entry.straight_single, APOSTROPHE)  # 'tis, 'em: an elision, not a quotation
-    return ["".join(chars) for chars in out]
+    changed: dict[int, list[str]] = {}  # segment -> its characters, once one changes
+    for i, mark in changes.items():
+        s = segment_of(i)
+        if s not in changed:
+            changed[s] = list(texts[s])
+        changed[s][i - begins[s]] = mark
+    return ["".join(changed[s]) if s in changed else text for s, text in enumerate(texts)]
 
 
 # --- No-break spaces -----------------------------------------------------------------------
@@ -260,18 +272,24 @@ def _rules(tag: str) -> _Rules:
 _SPACED_DASH = re.compile(r"(?<=\S)( )(?=[–—](?:\s|$))")
 # Digit groups "1 000 000" (Swedish and Norwegian group thousands with a space).
 _DIGIT_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?!\d)")
+_DIGIT = re.compile(r"\d")
 # An initial ("J.", "C.-H.") before a capitalised word: "J. R. R. Tolkien".
 _INITIAL = re.compile(r"(?<![\w.'’‑-])([^\W\d_])\.(?:-([^\W\d_])\.)?( )(?=([^\W\d_]))")
 
 
 def _spaces_to_bind(text: str, rules: _Rules) -> set[int]:
-    found: set[int] = {m.start(1) for m in _SPACED_DASH.finditer(text)}
-    if rules.abbreviation is not None:
-        found |= {m.start(1) for m in rules.abbreviation.finditer(text)}
-    found |= {m.start(1) for m in rules.unit.finditer(text)}
-    for m in _DIGIT_GROUPS.finditer(text):
-        found |= {m.start() + k for k, c in enumerate(m.group()) if c == " "}
-    if rules.initials:
+    # Each pattern needs a character most text lacks (a dash, a digit, a full stop): a
+    # quick look for it spares the scan.
+    found: set[int] = set()
+    if EN_DASH in text or EM_DASH in text:
+        found.update(m.start(1) for m in _SPACED_DASH.finditer(text))
+    if _DIGIT.search(text):
+        if rules.abbreviation is not None:
+            found.update(m.start(1) for m in rules.abbreviation.finditer(text))
+        found.update(m.start(1) for m in rules.unit.finditer(text))
+        for m in _DIGIT_GROUPS.finditer(text):
+            found.update(m.start() + k for k, c in enumerate(m.group()) if c == " ")
+    if rules.initials and "." in text:
         for m in _INITIAL.finditer(text):
             letters = [g for g in (m.group(1), m.group(2), m.group(4)) if g]
             if all(c.isupper() for c in letters):
@@ -291,13 +309,17 @@ def apply_spacing(text: str, lang: str, *, dialogue_dash: str | None = None) -> 
     if dialogue_dash is not None and dialogue_dash not in (EN_DASH, EM_DASH):
         raise ValueError(f"dialogue_dash must be '–' or '—', not {dialogue_dash!r}")
     rules = _rules(langmod.normalize_tag(lang)[0])
+    binds = _spaces_to_bind(text, rules)
+    dash_first = len(text) >= 2 and text[0] in (EN_DASH, EM_DASH)
+    if not binds and not dash_first:
+        return text
     chars = list(text)
-    for index in _spaces_to_bind(text, rules):
+    for index in binds:
         chars[index] = NBSP
-    if len(text) >= 2 and text[0] in (EN_DASH, EM_DASH) and text[1] == " ":
+    if dash_first and text[1] == " ":
         chars[1] = NBSP
-    if (dialogue_dash is not None and rules.nordic_dialogue and text[:1] in (EN_DASH, EM_DASH)
-            and len(text) >= 2 and text[1] in " \u00a0"):
+    if dash_first and dialogue_dash is not None and rules.nordic_dialogue \
+            and text[1] in " \u00a0":
         chars[0] = dialogue_dash
     return "".join(chars)
 
