@@ -161,6 +161,8 @@ _PAREN_ITEM = re.compile(rf"(?P<names>{_NAMES}),\s(?P<years>{_YEARS})"
 _NARRATIVE = re.compile(rf"(?P<names>{_NAMES})\s\((?P<years>{_YEARS})"
                         rf"(?:,\s(?P<loc>{_LOCATOR}))?\)")
 _GROUP = re.compile(r"\(([^()]*)\)")
+# What a narrative citation has in any case, looked for before the costly pattern is run.
+_NARRATIVE_HINT = re.compile(rf"\s\({_YEAR}")
 _YEAR_RE = re.compile(_YEAR)
 _NAME_SPLIT = re.compile(rf"{_SEP}")
 
@@ -225,6 +227,8 @@ def scan_author_year(text: str) -> list[AuthorYear]:
     lead-in such as "(for eksempel Sakwa, 2017, s. 110)", and narrative "Name (2006)". A
     name must begin with a capital letter (after an optional particle such as "van").
     """
+    if "(" not in text:
+        return []  # both kinds have a parenthesis: most text has none
     found: list[AuthorYear] = []
     for group in _GROUP.finditer(text):
         content, base = group.group(1), group.start(1)
@@ -238,6 +242,8 @@ def scan_author_year(text: str) -> list[AuthorYear]:
                     break
                 pos = match.start() + 1
             offset += len(part) + 1
+    if not _NARRATIVE_HINT.search(text):
+        return sorted(found, key=lambda w: w.start)
     parenthetical = [(w.start, w.end) for w in found]
     for match in _NARRATIVE.finditer(text):
         if not any(start < match.end() and match.start() < end

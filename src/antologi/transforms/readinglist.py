@@ -13,7 +13,7 @@ own document.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .. import model as m
 from ..diagnostics import Report, Span
@@ -34,6 +34,8 @@ class _Context:
     line: int
     report: Report
     in_note: bool = False
+    entries: list[Entry] = field(default_factory=list)  # listed.entries, made once
+    titles: list[tuple[str, int, str]] = field(default_factory=list)  # see _listed_titles
 
     def href(self, key: str) -> str:
         return f"#ref-{key}"
@@ -49,16 +51,19 @@ def apply(book: m.Book, report: Report) -> m.Book:
         return book
     include = book.manifest.reading_list.include_unverified
     shown = {e.key for e in book.reading_list.visible(include).entries}
+    entries = book.reading_list.entries
+    titles = _listed_titles(entries, shown)
     for chapter in book.documents:
         for block in m.walk(chapter.blocks):
             if isinstance(block, m.Paragraph | m.Heading):
-                ctx = _Context(book, book.reading_list, shown, chapter, block.line, report)
+                ctx = _Context(book, book.reading_list, shown, chapter, block.line, report,
+                               entries=entries, titles=titles)
                 block.children = _inlines(block.children, ctx)
         for note in chapter.footnotes:
             for block in m.walk(note.children):
                 if isinstance(block, m.Paragraph):
                     ctx = _Context(book, book.reading_list, shown, chapter, block.line,
-                                   report, in_note=True)
+                                   report, in_note=True, entries=entries, titles=titles)
                     block.children = _inlines(block.children, ctx)
     return book
 
@@ -132,7 +137,7 @@ def _name_links(nodes: list[m.Inline], keys: list[str], ctx: _Context) -> None:
 
 def _plain(text: str, ctx: _Context) -> list[m.Inline]:
     """Author–year citations in running text, and listed titles in footnotes."""
-    spans = [(c.start, c.end, c.key) for c in find_author_year(text, ctx.listed.entries)
+    spans = [(c.start, c.end, c.key) for c in find_author_year(text, ctx.entries)
              if c.key in ctx.shown]
     if ctx.in_note:
         spans += _titles(text, ctx)
@@ -149,14 +154,22 @@ def _plain(text: str, ctx: _Context) -> list[m.Inline]:
     return out
 
 
+def _listed_titles(entries: list[Entry], shown: set[str]) -> list[tuple[str, int, str]]:
+    """(title case-folded, its length as written, key) of the printed entries whose titles
+    are long enough to be looked for in the notes."""
+    found = []
+    for entry in entries:
+        title = (entry.title or "").strip()
+        if entry.key in shown and len(title) >= _MIN_TITLE:
+            found.append((title.casefold(), len(title), entry.key))
+    return found
+
+
 def _titles(text: str, ctx: _Context) -> list[tuple[int, int, str]]:
     folded = text.casefold()
     found = []
-    for entry in ctx.listed.entries:
-        title = (entry.title or "").strip()
-        if entry.key not in ctx.shown or len(title) < _MIN_TITLE:
-            continue
-        at = folded.find(title.casefold())
+    for title, length, key in ctx.titles:
+        at = folded.find(title)
         if at >= 0:
-            found.append((at, at + len(title), entry.key))
+            found.append((at, at + length, key))
     return found
