@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import jinja2
@@ -103,6 +104,7 @@ def render_epub(book: m.Book, timestamp: dt.datetime, print_pages: PrintPages | 
     writer = XhtmlWriter("epub", image_hrefs(images))
     labels = {k: langmod.label(tag, k) for k in langmod.LABEL_KEYS}
     authors = parts.book_authors(manifest, book.chapters)
+    painting = _paint_cover(book, authors)
     names = parts.editors(manifest)
     common = {
         "book": manifest, "labels": labels,
@@ -128,13 +130,14 @@ def render_epub(book: m.Book, timestamp: dt.datetime, print_pages: PrintPages | 
     landmarks: list[dict[str, str]] = []
     ncx: list[epub.Link] = []
 
-    cover = _cover(book, authors, report)
+    cover = _cover(book, report)
+    cover_image: epub.EpubItem | None = None
     if cover is not None:
         image_name, data, media_type = cover
-        image = epub.EpubItem(uid="cover-image", file_name=image_name, media_type=media_type,
-                              content=data)
-        image.properties = ["cover-image"]
-        pub.add_item(image)
+        cover_image = epub.EpubItem(uid="cover-image", file_name=image_name,
+                                    media_type=media_type, content=data)
+        cover_image.properties = ["cover-image"]
+        pub.add_item(cover_image)
         alt = langmod.label(tag, "cover_alt", title=manifest.title,
                             authors=langmod.join_names(tag, authors))
         docs.append(_Doc("cover", "cover.xhtml", labels["cover"], pages.fragment(
@@ -201,13 +204,18 @@ def render_epub(book: m.Book, timestamp: dt.datetime, print_pages: PrintPages | 
                              content=doc.xhtml)
         item.properties = list(doc.properties)
         pub.add_item(item)
+    if painting is not None and cover_image is not None:
+        cover_image.content = painting.result()
     pub.add_item(epub.EpubNcx())
     pub.toc = ncx
     pub.spine = spine if "nav" in spine else [*spine, ("nav", "no")]
 
     buffer = io.BytesIO()
+    # ebooklib's zip is only read back by reproducible_zip, which compresses every entry
+    # itself: level 0 spares compressing it twice.
     writer_ = epub.EpubWriter(buffer, pub, {"mtime": timestamp, "raise_exceptions": True,
-                                            "epub3_pages": False, "epub2_guide": False})
+                                            "epub3_pages": False, "epub2_guide": False,
+                                            "compresslevel": 0})
     writer_.process()
     writer_.write()
     return reproducible_zip(buffer.getvalue(), timestamp,
@@ -222,13 +230,23 @@ def _package_lang(opf: bytes, tag: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
-def _cover(book: m.Book, authors: list[str],
-           report: Report) -> tuple[str, bytes, str] | None:
-    """(file name, data, media type): the manifest's cover image, else a generated one."""
+def _paint_cover(book: m.Book, authors: list[str]) -> Future[bytes] | None:
+    """The generated cover when the manifest names no image, begun in a thread of its own:
+    Pillow draws and compresses it in C code that lets the documents be written meanwhile."""
+    if book.manifest.epub.cover is not None:
+        return None
+    painter = ThreadPoolExecutor(max_workers=1)
+    painting = painter.submit(make_cover, book.manifest.title, book.manifest.subtitle, authors)
+    painter.shutdown(wait=False)  # the thread ends with the painting
+    return painting
+
+
+def _cover(book: m.Book, report: Report) -> tuple[str, bytes, str] | None:
+    """(file name, data, media type): the manifest's cover image, else the generated one,
+    whose data (_paint_cover) is filled in when it is done."""
     option = book.manifest.epub.cover
     if option is None:
-        return "images/cover.png", make_cover(book.manifest.title, book.manifest.subtitle,
-                                              authors), "image/png"
+        return "images/cover.png", b"", "image/png"
     if option == "none":
         return None
     path = book.manifest.root / option
