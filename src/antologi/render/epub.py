@@ -130,14 +130,19 @@ def render_epub(book: m.Book, timestamp: dt.datetime, print_pages: PrintPages | 
     landmarks: list[dict[str, str]] = []
     ncx: list[epub.Link] = []
 
+    rewrite: dict[str, Callable[[bytes], bytes]] = {
+        "EPUB/content.opf": lambda opf: _package_lang(opf, tag)}
     cover = _cover(book, report)
-    cover_image: epub.EpubItem | None = None
     if cover is not None:
         image_name, data, media_type = cover
-        cover_image = epub.EpubItem(uid="cover-image", file_name=image_name,
-                                    media_type=media_type, content=data)
-        cover_image.properties = ["cover-image"]
-        pub.add_item(cover_image)
+        image = epub.EpubItem(uid="cover-image", file_name=image_name, media_type=media_type,
+                              content=data)
+        image.properties = ["cover-image"]
+        pub.add_item(image)
+        if painting is not None:
+            # Taken as late as it can be, when the zip is written: meanwhile the documents
+            # are made and ebooklib packs them (with an empty image in its place).
+            rewrite[f"EPUB/{image_name}"] = lambda _empty: painting.result()
         alt = langmod.label(tag, "cover_alt", title=manifest.title,
                             authors=langmod.join_names(tag, authors))
         docs.append(_Doc("cover", "cover.xhtml", labels["cover"], pages.fragment(
@@ -204,8 +209,6 @@ def render_epub(book: m.Book, timestamp: dt.datetime, print_pages: PrintPages | 
                              content=doc.xhtml)
         item.properties = list(doc.properties)
         pub.add_item(item)
-    if painting is not None and cover_image is not None:
-        cover_image.content = painting.result()
     pub.add_item(epub.EpubNcx())
     pub.toc = ncx
     pub.spine = spine if "nav" in spine else [*spine, ("nav", "no")]
@@ -218,8 +221,7 @@ def render_epub(book: m.Book, timestamp: dt.datetime, print_pages: PrintPages | 
                                             "compresslevel": 0})
     writer_.process()
     writer_.write()
-    return reproducible_zip(buffer.getvalue(), timestamp,
-                            {"EPUB/content.opf": lambda opf: _package_lang(opf, tag)})
+    return reproducible_zip(buffer.getvalue(), timestamp, rewrite)
 
 
 def _package_lang(opf: bytes, tag: str) -> bytes:
@@ -243,7 +245,7 @@ def _paint_cover(book: m.Book, authors: list[str]) -> Future[bytes] | None:
 
 def _cover(book: m.Book, report: Report) -> tuple[str, bytes, str] | None:
     """(file name, data, media type): the manifest's cover image, else the generated one,
-    whose data (_paint_cover) is filled in when it is done."""
+    whose data (_paint_cover) goes in when the zip is written."""
     option = book.manifest.epub.cover
     if option is None:
         return "images/cover.png", b"", "image/png"
