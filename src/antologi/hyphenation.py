@@ -66,6 +66,7 @@ _URLISH = re.compile(r"[a-z][a-z0-9+.\-]*://|\bwww\.|\bmailto:|@", re.IGNORECASE
 _TOKEN = re.compile(r"[\w\u0300-\u036f'’.\-‐‑\u00ad]+")
 _TRIM = ".'’-‐‑"
 _PART = re.compile(r"[^\-‐‑]+")
+_SPACES = re.compile(r"(\s+)")
 
 
 @dataclass(frozen=True)
@@ -285,6 +286,11 @@ class Hyphenator:
         self.dictionary_name = langmod.hyphenation_dictionary(self.lang)
         self._pyphen = (_dictionary(self.dictionary_name, settings.left, settings.right)
                         if self.dictionary_name else None)
+        # word -> its breaks, chunk -> the chunk hyphenated: a book repeats its words, and
+        # the rules below are slow Python (one Hyphenator is one language, settings and
+        # exceptions file).
+        self._known: dict[str, tuple[int, ...]] = {}
+        self._chunks: dict[str, str] = {}
 
     @property
     def available(self) -> bool:
@@ -295,6 +301,12 @@ class Hyphenator:
     def points(self, word: str) -> list[int]:
         """Break offsets within a token (a word or a hard-hyphen compound), where a soft
         hyphen may be inserted; [] when it must not be broken."""
+        known = self._known.get(word)
+        if known is None:
+            known = self._known[word] = tuple(self._points(word))
+        return list(known)
+
+    def _points(self, word: str) -> list[int]:
         if (not word or SOFT_HYPHEN in word or "_" in word or "." in word
                 or _URLISH.search(word) or not any(ch.isalpha() for ch in word)):
             return []
@@ -325,21 +337,32 @@ class Hyphenator:
 
     def hyphenate(self, text: str) -> str:
         """Insert U+00AD at every allowed break in running text; nothing else changes."""
+        pieces = _SPACES.split(text)  # chunk, spaces, chunk, ..., chunk
+        for k in range(0, len(pieces), 2):
+            chunk = pieces[k]
+            if chunk:
+                done = self._chunks.get(chunk)
+                if done is None:
+                    done = self._chunks[chunk] = self._hyphenate_chunk(chunk)
+                pieces[k] = done
+        return "".join(pieces)
+
+    def _hyphenate_chunk(self, chunk: str) -> str:
+        """One whitespace-separated chunk of text with its soft hyphens."""
+        if _URLISH.search(chunk):
+            return chunk
         out: list[str] = []
         done = 0
-        for chunk in re.finditer(r"\S+", text):
-            if _URLISH.search(chunk.group()):
+        for token in _TOKEN.finditer(chunk):
+            raw = token.group()
+            word = raw.strip(_TRIM)
+            if not word or SOFT_HYPHEN in raw:
                 continue
-            for token in _TOKEN.finditer(chunk.group()):
-                raw = token.group()
-                word = raw.strip(_TRIM)
-                if not word or SOFT_HYPHEN in raw:
-                    continue
-                # Trimming only removes characters at the ends, so the word starts here:
-                begin = chunk.start() + token.start() + raw.index(word)
-                for point in self.points(word):
-                    out.append(text[done : begin + point])
-                    out.append(SOFT_HYPHEN)
-                    done = begin + point
-        out.append(text[done:])
+            # Trimming only removes characters at the ends, so the word starts here:
+            begin = token.start() + raw.index(word)
+            for point in self.points(word):
+                out.append(chunk[done : begin + point])
+                out.append(SOFT_HYPHEN)
+                done = begin + point
+        out.append(chunk[done:])
         return "".join(out)
