@@ -272,23 +272,26 @@ def _rules(tag: str) -> _Rules:
 _SPACED_DASH = re.compile(r"(?<=\S)( )(?=[–—](?:\s|$))")
 # Digit groups "1 000 000" (Swedish and Norwegian group thousands with a space).
 _DIGIT_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?!\d)")
-_DIGIT = re.compile(r"\d")
+_SPACE_DIGIT = re.compile(r" \d")  # in every abbreviation match ("s. 136")
+_DIGIT_SPACE = re.compile(r"\d ")  # in every unit match ("100 kr")
+_DIGIT_SPACE_DIGIT = re.compile(r"\d \d")  # in every digit group ("1 000")
 # An initial ("J.", "C.-H.") before a capitalised word: "J. R. R. Tolkien".
 _INITIAL = re.compile(r"(?<![\w.'’‑-])([^\W\d_])\.(?:-([^\W\d_])\.)?( )(?=([^\W\d_]))")
 
 
 def _spaces_to_bind(text: str, rules: _Rules) -> set[int]:
-    # Each pattern needs a character most text lacks (a dash, a digit, a full stop): a
-    # quick look for it spares the scan.
+    # Each pattern needs what most text lacks (a dash, a digit next to a space, a full
+    # stop): a quick look for it spares the scan.
     found: set[int] = set()
     if EN_DASH in text or EM_DASH in text:
         found.update(m.start(1) for m in _SPACED_DASH.finditer(text))
-    if _DIGIT.search(text):
-        if rules.abbreviation is not None:
-            found.update(m.start(1) for m in rules.abbreviation.finditer(text))
+    if rules.abbreviation is not None and _SPACE_DIGIT.search(text):
+        found.update(m.start(1) for m in rules.abbreviation.finditer(text))
+    if _DIGIT_SPACE.search(text):
         found.update(m.start(1) for m in rules.unit.finditer(text))
-        for m in _DIGIT_GROUPS.finditer(text):
-            found.update(m.start() + k for k, c in enumerate(m.group()) if c == " ")
+        if _DIGIT_SPACE_DIGIT.search(text):
+            for m in _DIGIT_GROUPS.finditer(text):
+                found.update(m.start() + k for k, c in enumerate(m.group()) if c == " ")
     if rules.initials and "." in text:
         for m in _INITIAL.finditer(text):
             letters = [g for g in (m.group(1), m.group(2), m.group(4)) if g]
