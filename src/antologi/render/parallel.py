@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING
 from .. import cache
 from .. import model as m
 from ..diagnostics import Diagnostic, Report
-from ..resources import PACKAGE_DIR, Sandbox, font_dir
+from ..resources import PACKAGE_DIR, Sandbox
 from . import pdf as single
 from . import weasyfix
 from .fetcher import ProjectFetcher
@@ -137,7 +137,7 @@ def lay_out(task: Task, settings: Settings) -> Laid:
     handler = single._CollectCssProblems(report)
     logger.addHandler(handler)
     root = settings.root
-    sandbox = Sandbox(roots=(root, PACKAGE_DIR, font_dir()), excluded=(root / "build",))
+    sandbox = Sandbox(roots=(root, PACKAGE_DIR), excluded=(root / "build",))
     try:
         with single._font_timestamp(settings.epoch), cache.recording() as opened:
             document = weasyprint.HTML(
@@ -292,7 +292,7 @@ class Pieces:
                 "P005", f"WeasyPrint's footnote layout is not corrected: {problem}", None,
                 "footnotes may stand a page after their calls; use the WeasyPrint version "
                 "antologi pins")
-        check_glyphs(book, tuple(font_dir() / name for name in single.FONT_FILES),
+        check_glyphs(book, tuple(single.FONT_DIR / name for name in single.FONT_FILES),
                      single.FONT_NAME, self.report)
         options = book.manifest.pdf
         variant = None if options.variant == "none" else options.variant

@@ -25,7 +25,7 @@ from markupsafe import Markup
 from .. import lang as langmod
 from .. import model as m
 from ..diagnostics import Report, Span
-from ..resources import PACKAGE_DIR, Sandbox, font_dir
+from ..resources import PACKAGE_DIR, Sandbox
 from . import parts, weasyfix
 from .fetcher import ProjectFetcher
 from .footnote_check import misplaced_notes
@@ -38,19 +38,24 @@ from .xhtml import Context, XhtmlWriter, lang_attrs
 
 FONT_NAME = "EB Garamond"
 FRONT_END = "antologi-front-end"
-FONT_FILES = ("EBGaramond[wght].ttf", "EBGaramond-Italic[wght].ttf")
+FONT_DIR = PACKAGE_DIR / "fonts"
+FACES = (  # (file, weight, style): static instances of the pinned variable font
+    ("EBGaramond-Regular.ttf", 400, "normal"), ("EBGaramond-Medium.ttf", 500, "normal"),
+    ("EBGaramond-Bold.ttf", 700, "normal"), ("EBGaramond-Italic.ttf", 400, "italic"),
+    ("EBGaramond-MediumItalic.ttf", 500, "italic"), ("EBGaramond-BoldItalic.ttf", 700, "italic"),
+)
+FONT_FILES = ("EBGaramond-Regular.ttf", "EBGaramond-Italic.ttf")  # the characters it has
 
 
 def font_faces() -> str:
-    files = font_dir()
-    # One face per weight on the same variable font file: WeasyPrint 70 does not take a
-    # weight range in @font-face, but instantiates the wght axis for the weight asked for.
+    """The book face, one file per weight and style: static instances made from the pinned
+    variable font (scripts/static_fonts.py). With the variable font itself WeasyPrint
+    would instantiate each weight again for every document it writes (about half a second
+    a document, paid by every piece of a PDF laid out in parallel)."""
     return "\n".join(
-        f'@font-face {{ font-family: "{FONT_NAME}"; src: url("{(files / name).as_uri()}"); '
+        f'@font-face {{ font-family: "{FONT_NAME}"; src: url("{(FONT_DIR / name).as_uri()}"); '
         f"font-weight: {weight}; font-style: {style}; }}"
-        for name, style in (("EBGaramond[wght].ttf", "normal"),
-                            ("EBGaramond-Italic[wght].ttf", "italic"))
-        for weight in (400, 500, 700)
+        for name, weight, style in FACES
     )
 
 
@@ -323,10 +328,10 @@ def _one_document(book: m.Book, prepared: _Html, timestamp: dt.datetime,
         report.warning("P005", f"WeasyPrint's footnote layout is not corrected: {problem}",
                        None, "footnotes may stand a page after their calls; use the "
                        "WeasyPrint version antologi pins")
-    check_glyphs(book, tuple(font_dir() / name for name in FONT_FILES), FONT_NAME, report)
+    check_glyphs(book, tuple(FONT_DIR / name for name in FONT_FILES), FONT_NAME, report)
     options = book.manifest.pdf
     root = book.manifest.root
-    sandbox = Sandbox(roots=(root, PACKAGE_DIR, font_dir()), excluded=(root / "build",))
+    sandbox = Sandbox(roots=(root, PACKAGE_DIR), excluded=(root / "build",))
     fetcher = ProjectFetcher(sandbox)
     logger = logging.getLogger("weasyprint")
     handler = _CollectCssProblems(report)
