@@ -46,6 +46,12 @@ def _block(draw: ImageDraw.ImageDraw, y: int, text: str, font: ImageFont.FreeTyp
     return y
 
 
+def prepare() -> None:
+    """Import now what make_cover imports on its first use (Pillow's image plugins), for a
+    cover made in a thread: there, imports wait for the interpreter lock at every step."""
+    Image.preinit()
+
+
 def make_cover(title: str, subtitle: str | None, authors: list[str]) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), GROUND)
     draw = ImageDraw.Draw(image)

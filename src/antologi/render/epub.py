@@ -26,6 +26,7 @@ from ..diagnostics import Report
 from ..resources import PACKAGE_DIR
 from . import parts
 from .cover import make_cover
+from .cover import prepare as prepare_cover
 from .pagemap import PrintPages, place_page_markers
 from .readinglist import ID as RL_ID
 from .readinglist import reading_list_part
@@ -232,15 +233,31 @@ def _package_lang(opf: bytes, tag: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
+def start_cover(book: m.Book) -> None:
+    """Begin painting the generated cover now, so that it is done when render_epub packs
+    it: for the build to call as soon as the texts are loaded (their authors are on it)."""
+    _paint_cover(book, parts.book_authors(book.manifest, book.chapters))
+
+
+# The last cover begun: (title, subtitle, authors) -> its PNG, done or on its way.
+_painting: dict[tuple[str, str | None, tuple[str, ...]], Future[bytes]] = {}
+
+
 def _paint_cover(book: m.Book, authors: list[str]) -> Future[bytes] | None:
-    """The generated cover when the manifest names no image, begun in a thread of its own:
-    Pillow draws and compresses it in C code that lets the documents be written meanwhile."""
+    """The generated cover when the manifest names no image, painted in a thread of its
+    own: most of the time goes to Pillow's PNG compression, which lets the text be
+    prepared and the documents written meanwhile. Begun once for the same words."""
     if book.manifest.epub.cover is not None:
         return None
-    painter = ThreadPoolExecutor(max_workers=1)
-    painting = painter.submit(make_cover, book.manifest.title, book.manifest.subtitle, authors)
-    painter.shutdown(wait=False)  # the thread ends with the painting
-    return painting
+    key = (book.manifest.title, book.manifest.subtitle, tuple(authors))
+    begun = _painting.get(key)
+    if begun is None or (begun.done() and begun.exception() is not None):
+        prepare_cover()
+        painter = ThreadPoolExecutor(max_workers=1)
+        _painting.clear()
+        _painting[key] = painter.submit(make_cover, *key[:2], authors)
+        painter.shutdown(wait=False)  # the thread ends with the painting
+    return _painting[key]
 
 
 def _cover(book: m.Book, report: Report) -> tuple[str, bytes, str] | None:
