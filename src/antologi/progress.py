@@ -15,6 +15,7 @@ import os
 import shutil
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TextIO
@@ -81,6 +82,7 @@ class Progress:
             # moving during a long one (the PDF's layout), so the line shows it is alive.
             self._stop.clear()
             self._ticker = threading.Thread(target=self._run_ticker, daemon=True)
+            _TICKING.add(self)
             self._ticker.start()
 
     def _draw(self, now: float) -> None:
@@ -104,6 +106,7 @@ class Progress:
         if self._ticker is not None:
             self._ticker.join()
             self._ticker = None
+            _TICKING.discard(self)
         with self._lock:
             if self.live and self._message and self.verbosity > QUIET:
                 self.stream.write(CLEAR_LINE)
@@ -119,3 +122,26 @@ class Progress:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.finish()
+
+
+# The PDF's layout processes are forked while the ticker runs: a fork while it writes would
+# leave the stream's lock held in the child for good. Every write of the ticker holds its
+# progress's lock, so each is taken before a fork and given back after it, on both sides.
+_TICKING: weakref.WeakSet[Progress] = weakref.WeakSet()
+_HELD: list[Progress] = []
+
+
+def _before_fork() -> None:
+    _HELD[:] = list(_TICKING)
+    for progress in _HELD:
+        progress._lock.acquire()
+
+
+def _after_fork() -> None:
+    for progress in _HELD:
+        progress._lock.release()
+    _HELD.clear()
+
+
+os.register_at_fork(before=_before_fork, after_in_parent=_after_fork,
+                    after_in_child=_after_fork)

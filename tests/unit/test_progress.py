@@ -137,3 +137,28 @@ def test_the_cli_levels(tmp_path: Path) -> None:
     failed = run_cli("-q", "build", root)
     assert failed.code == 1 and "error[F001]" in failed.stderr
     assert "antologi: reading" not in failed.stderr
+
+
+def test_a_fork_while_the_ticker_writes_leaves_the_child_a_free_lock() -> None:
+    """The PDF's layout processes are forked while the terminal's ticker runs: the child
+    must not inherit the ticker's lock held (it would hang at its first progress line)."""
+    import os
+    import time
+
+    class Slow(io.StringIO):
+        def write(self, text: str) -> int:
+            time.sleep(0.2)  # the ticker holds its lock while it writes
+            return super().write(text)
+
+        def isatty(self) -> bool:
+            return True
+
+    progress = Progress(Slow(), live=True, tick=0.01)
+    progress("laying out the PDF")
+    time.sleep(0.3)  # the ticker is writing now, nearly all the time
+    pid = os.fork()
+    if pid == 0:  # the child: the lock must be free
+        os._exit(0 if progress._lock.acquire(timeout=2) else 1)
+    _, status = os.waitpid(pid, 0)
+    progress.finish()
+    assert os.waitstatus_to_exitcode(status) == 0
