@@ -98,6 +98,9 @@ def _inlines(nodes: list[m.Inline], ctx: _Context) -> list[m.Inline]:
 
 
 def _text(text: str, ctx: _Context) -> list[m.Inline]:
+    if "[" not in text and "(" not in text and not ctx.in_note:
+        # No [@key], no author–year citation, no title looked for: most text
+        return [m.Text(text)] if text else []
     out: list[m.Inline] = []
     position = 0
     for match in _CITATION.finditer(text):
