@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import transforms
 from .book import load_book
@@ -14,6 +15,9 @@ from .diagnostics import BookError, Report
 from .manifest import Manifest, load_manifest
 from .model import Book
 from .resources import replace_all
+
+if TYPE_CHECKING:
+    from .render.pdf import PdfJob
 
 FORMATS = ("epub", "pdf")
 
@@ -93,6 +97,12 @@ def build(root: Path, formats: tuple[str, ...] = FORMATS, out_dir: Path | None =
                                              (*manifest.front_matter, *manifest.back_matter))
         step(f"parsing {texts} text{'s' if texts != 1 else ''}")
         book = load_book(manifest, report)
+        if set(formats) == {"epub"}:
+            # The generated cover is painted in a thread while the text is prepared. Not
+            # when a PDF is made: its layout processes are forked, never beside a thread.
+            from .render.epub import start_cover
+
+            start_cover(book)
         timestamp = build_timestamp(manifest, report)
         step("preparing the text: ids, notes, typography, hyphenation")
         rendered = _render(book, formats, timestamp, strict, report, step, out)
@@ -111,8 +121,6 @@ def _render(book: Book, formats: tuple[str, ...], timestamp: dt.datetime, strict
     (render/parallel.py): the EPUB, whose page-list needs the PDF's pages, is made while
     the pieces are joined. Diagnostics come in the same order whatever finishes first:
     the texts', the PDF's, the EPUB's."""
-    from .render.pdf import PdfJob
-
     slug = book.manifest.slug
     prepared = transforms.run_all(book, formats, report)
     if report.has_errors(strict):
@@ -120,6 +128,8 @@ def _render(book: Book, formats: tuple[str, ...], timestamp: dt.datetime, strict
     job: PdfJob | None = None
     try:
         if "pdf" in prepared:
+            from .render.pdf import PdfJob  # WeasyPrint: only when there is a PDF
+
             step("laying out the PDF")
             job = PdfJob(prepared["pdf"], timestamp)
         laid = job.pages() if job is not None else None  # the pages; the join goes on
