@@ -118,7 +118,8 @@ def join(pieces: list[Piece], front_pages: int) -> bytes:
         if piece.first_folio:
             _renumber(pages, piece.first_folio, piece.folios)
         if tree is not None:
-            kids.extend(_copy(book, kid) for kid in top)
+            if top:  # copied in one call, as in _parent_tree
+                kids.extend(book.copy_foreign(source.make_indirect(Array(top))))
             key_base = _parent_tree(book, source, tree, len(source.pages), piece.kept, kept,
                                     pages, key_base, nums)
         _names(book, source, kept, names)
@@ -173,23 +174,17 @@ def _copy(book: Pdf, value: Object) -> Object:
 
 
 def _detach_structure(tree: Object, kept: set[tuple[int, int]]) -> list[Object]:
-    """The piece's top structure elements on kept pages, each element's /P removed (set
-    again under the book's Document element once copied: copied along, it would bring the
-    piece's whole tree, the join page's elements with it)."""
+    """The piece's top structure elements on kept pages, their /P removed (set again under
+    the book's Document element once copied: copied along, it would bring the piece's whole
+    tree, the join page's elements with it). Deeper elements point at their own parents,
+    which are copied with them."""
     from pikepdf import Array, Dictionary
 
     document = tree.K[0] if isinstance(tree.K, Array) else tree.K
     top = [kid for kid in document.K if "/Pg" not in kid or kid.Pg.objgen in kept]
-    stack = list(document.K)
-    while stack:
-        element = stack.pop()
-        if not isinstance(element, Dictionary) or "/S" not in element:
-            continue
-        if "/P" in element:
-            del element["/P"]
-        children = element.get("/K")
-        if children is not None:
-            stack.extend(children if isinstance(children, Array) else [children])
+    for kid in document.K:
+        if isinstance(kid, Dictionary) and "/P" in kid:
+            del kid["/P"]
     return top
 
 
@@ -228,19 +223,12 @@ def _parent_tree(book: Pdf, source: Pdf, tree: Object, total: int, kept_count: i
 
 
 def _set_parents(kids: Object, parent: Object) -> None:
-    """Each structure element points to its parent again."""
-    from pikepdf import Array, Dictionary
+    """The top structure elements point to the book's Document element."""
+    from pikepdf import Dictionary
 
-    stack = [(kid, parent) for kid in kids]
-    while stack:
-        element, above = stack.pop()
-        if not isinstance(element, Dictionary) or "/S" not in element:
-            continue  # a marked-content id, a marked-content or object reference
-        element.P = above
-        children = element.get("/K")
-        if children is not None:
-            items = children if isinstance(children, Array) else [children]
-            stack.extend((child, element) for child in items)
+    for kid in kids:
+        if isinstance(kid, Dictionary) and "/S" in kid:
+            kid.P = parent
 
 
 def _names(book: Pdf, source: Pdf, kept: set[tuple[int, int]],
