@@ -314,9 +314,12 @@ def _renumber(pages: list[Page], first: int, folios: list[bool]) -> None:
     """A group's folios were counted from 1: print first, first + 1, … in their place.
     The folio is the lowest line of text on its page (the bottom-centre margin box); its
     glyphs are checked against the number expected before anything is replaced."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from pikepdf import Name
 
     maps: dict[tuple[int, int], tuple[dict[str, int], dict[int, float]]] = {}
+    renumbered: list[tuple[Page, bytes]] = []
     for index, (page, has_folio) in enumerate(zip(pages, folios, strict=True)):
         if not has_folio:
             continue
@@ -352,9 +355,12 @@ def _renumber(pages: list[Page], first: int, folios: list[bool]) -> None:
         replacement = (f"BT\n1 0 0 -1 {x:.6f} ".encode() + match.group(2) + b" Tm\n/"
                        + match.group(3) + b" " + match.group(4) + b" Tf\n[" + shown
                        + b"] TJ\nET")
-        page.obj.Contents.write(zlib.compress(data[:match.start()] + replacement
-                                              + data[match.end():]),
-                                filter=Name.FlateDecode)
+        renumbered.append((page, data[:match.start()] + replacement + data[match.end():]))
+    # Compressed by two threads (zlib lets others run meanwhile), written in page order.
+    with ThreadPoolExecutor(max_workers=2) as threads:
+        packed = list(threads.map(zlib.compress, [data for _, data in renumbered]))
+    for (page, _), data in zip(renumbered, packed, strict=True):
+        page.obj.Contents.write(data, filter=Name.FlateDecode)
 
 
 def _share_fonts(book: Pdf) -> None:
@@ -446,6 +452,18 @@ _MAXP_FIELDS = ("maxPoints", "maxContours", "maxCompositePoints", "maxCompositeC
                 "maxComponentElements", "maxComponentDepth")
 
 
+def _components(raw: bytes) -> list[int]:
+    """The glyph ids a composite glyph is made of (OpenType 'glyf', composite glyphs)."""
+    found, pos = [], 10  # after the glyph header
+    while True:
+        flags, gid = struct.unpack(">HH", raw[pos:pos + 4])
+        found.append(gid)
+        pos += 4 + (4 if flags & 0x0001 else 2)  # ARG_1_AND_2_ARE_WORDS
+        pos += 2 if flags & 0x0008 else 4 if flags & 0x0040 else 8 if flags & 0x0080 else 0
+        if not flags & 0x0020:  # MORE_COMPONENTS
+            return found
+
+
 def _merge_programs(programs: list[tuple[bytes, list[int]]]) -> bytes:
     """The glyphs each subset uses, copied into the largest of them (same glyph order:
     all are subsets of one instance with their glyph ids kept).
@@ -469,18 +487,20 @@ def _merge_programs(programs: list[tuple[bytes, list[int]]]) -> bytes:
     for font, used in fonts:
         if font is base:
             continue
-        names = font.getGlyphOrder()
-        other_glyf, other_hmtx = font["glyf"], font["hmtx"]
-        todo = [names[gid] for gid in used if gid < len(names)]
+        # The other subsets' glyphs read straight from their 'glyf' bytes by 'loca'.
+        loca, table = font["loca"], font.reader["glyf"]
+        other_hmtx = font["hmtx"]
+        todo = [gid for gid in used if gid < len(loca) - 1]
         while todo:
-            name = todo.pop()
-            raw = getattr(other_glyf.glyphs[name], "data", b"")
+            gid = todo.pop()
+            raw = table[loca[gid]:loca[gid + 1]]
+            name = f"glyph{gid:05d}"
             if not raw or getattr(glyphs[name], "data", b""):
                 continue  # empty in this subset, or there already
             glyphs[name] = Glyph(raw)
             hmtx[name] = other_hmtx[name]
             if struct.unpack(">h", raw[:2])[0] < 0:  # a composite: its components too
-                todo += other_glyf[name].getComponentNames(other_glyf)
+                todo += _components(raw)
     head, maxp, hhea = base["head"], base["maxp"], base["hhea"]
     for font, _used in fonts:
         for name in ("xMin", "yMin"):
