@@ -17,6 +17,7 @@ from .model import Book
 from .resources import replace_all
 
 if TYPE_CHECKING:
+    from .render.parallel import Workers
     from .render.pdf import PdfJob
 
 FORMATS = ("epub", "pdf")
@@ -88,24 +89,31 @@ def build(root: Path, formats: tuple[str, ...] = FORMATS, out_dir: Path | None =
         step("up to date: nothing changed since the last build")
         return BuildResult(load_manifest(root, Report()), hit.outputs,
                            Report(hit.diagnostics), up_to_date=True)
-    with cache.recording() as opened:  # every file the build reads, for the next build
-        report = Report()
-        step("reading the manifest")
-        manifest = load_manifest(root, report)
-        result = BuildResult(manifest, report=report)
-        texts = len(manifest.chapters) + sum(p.kind == "markdown" for p in
-                                             (*manifest.front_matter, *manifest.back_matter))
-        step(f"parsing {texts} text{'s' if texts != 1 else ''}")
-        book = load_book(manifest, report)
-        if set(formats) == {"epub"}:
-            # The generated cover is painted in a thread while the text is prepared. Not
-            # when a PDF is made: its layout processes are forked, never beside a thread.
-            from .render.epub import start_cover
+    workers: Workers | None = None
+    try:
+        with cache.recording() as opened:  # every file the build reads, for the next build
+            report = Report()
+            step("reading the manifest")
+            manifest = load_manifest(root, report)
+            workers = _early_workers(manifest, formats)
+            result = BuildResult(manifest, report=report)
+            texts = len(manifest.chapters) + sum(
+                p.kind == "markdown" for p in (*manifest.front_matter, *manifest.back_matter))
+            step(f"parsing {texts} text{'s' if texts != 1 else ''}")
+            book = load_book(manifest, report)
+            if set(formats) == {"epub"}:
+                # The generated cover is painted in a thread while the text is prepared.
+                # Not when a PDF is made: its layout processes are forked, never beside a
+                # thread.
+                from .render.epub import start_cover
 
-            start_cover(book)
-        timestamp = build_timestamp(manifest, report)
-        step("preparing the text: ids, notes, typography, hyphenation")
-        rendered = _render(book, formats, timestamp, strict, report, step, out)
+                start_cover(book)
+            timestamp = build_timestamp(manifest, report)
+            step("preparing the text: ids, notes, typography, hyphenation")
+            rendered = _render(book, formats, timestamp, strict, report, step, out, workers)
+    finally:
+        if workers is not None:
+            workers.shutdown()
     from .lock import output_lock
 
     step(f"writing {len(rendered)} file{'s' if len(rendered) != 1 else ''}")
@@ -115,8 +123,19 @@ def build(root: Path, formats: tuple[str, ...] = FORMATS, out_dir: Path | None =
     return result
 
 
+def _early_workers(manifest: Manifest, formats: tuple[str, ...]) -> Workers | None:
+    """The PDF's layout processes, started before the texts are read when the book looks
+    long enough to be laid out in pieces: they get WeasyPrint ready meanwhile."""
+    if "pdf" not in formats:
+        return None
+    from .render.parallel import Workers, likely_in_pieces
+
+    return Workers() if likely_in_pieces(manifest) else None
+
+
 def _render(book: Book, formats: tuple[str, ...], timestamp: dt.datetime, strict: bool,
-            report: Report, step: Callable[[str], None], out: Path) -> dict[Path, bytes]:
+            report: Report, step: Callable[[str], None], out: Path,
+            workers: Workers | None = None) -> dict[Path, bytes]:
     """The outputs' bytes. A long book's PDF is laid out and joined in other processes
     (render/parallel.py): the EPUB, whose page-list needs the PDF's pages, is made while
     the pieces are joined. Diagnostics come in the same order whatever finishes first:
@@ -131,7 +150,7 @@ def _render(book: Book, formats: tuple[str, ...], timestamp: dt.datetime, strict
             from .render.pdf import PdfJob  # WeasyPrint: only when there is a PDF
 
             step("laying out the PDF")
-            job = PdfJob(prepared["pdf"], timestamp)
+            job = PdfJob(prepared["pdf"], timestamp, workers=workers)
         laid = job.pages() if job is not None else None  # the pages; the join goes on
         epub_told = Report()
         epub: bytes | None = None

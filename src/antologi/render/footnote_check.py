@@ -6,11 +6,11 @@ the build reports each such note with its place in the Markdown source.
 
 from __future__ import annotations
 
-from weasyprint.formatting_structure import boxes
-
 
 def misplaced_notes(document: object) -> tuple[list[tuple[str, int, int]], int]:
     """([(note id, call page, note page)], number of notes); pages are 1-based."""
+    from weasyprint.formatting_structure import boxes
+
     calls: dict[str, int] = {}
     notes: dict[str, int] = {}
     for number, page in enumerate(document.pages, 1):  # type: ignore[attr-defined]

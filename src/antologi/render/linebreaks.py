@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from weasyprint.document import Document
-from weasyprint.formatting_structure import boxes
+if TYPE_CHECKING:  # WeasyPrint is imported where a PDF is laid out, not with this module
+    from weasyprint.document import Document
+    from weasyprint.formatting_structure import boxes
 
 SOFT = "\u00ad"
 _TRAILING = re.compile(r"[.,;:!?)\]»”’]+$")
@@ -33,10 +35,11 @@ class Break:
         return f"{self.page}\t{self.lang}\t{self.before}|{self.after}"
 
 
-Line = tuple[int, list[boxes.TextBox]]
+Line = tuple[int, list[Any]]  # (page, the line's text boxes)
 
 
-def _walk(box: boxes.Box, page: int, body: list[Line], notes: list[Line]) -> None:
+def _walk(box: boxes.Box, page: int, body: list[Line], notes: list[Line],
+          boxes: Any) -> None:
     """Body lines in reading order across pages; each footnote area's lines on their own
     (a note never continues on the next page). Running heads and folios are skipped."""
     if isinstance(box, boxes.MarginBox):
@@ -44,7 +47,7 @@ def _walk(box: boxes.Box, page: int, body: list[Line], notes: list[Line]) -> Non
     if isinstance(box, boxes.FootnoteAreaBox):
         area: list[Line] = []
         for child in box.children:
-            _walk(child, page, area, area)
+            _walk(child, page, area, area, boxes)
         notes.extend(area)
         notes.append((page, []))  # a barrier: no word continues from one area to the next
         return
@@ -54,14 +57,16 @@ def _walk(box: boxes.Box, page: int, body: list[Line], notes: list[Line]) -> Non
             body.append((page, texts))
         return
     for child in getattr(box, "children", []):
-        _walk(child, page, body, notes)
+        _walk(child, page, body, notes, boxes)
 
 
 def hyphenated_breaks(document: Document) -> list[Break]:
+    from weasyprint.formatting_structure import boxes
+
     body: list[Line] = []
     notes: list[Line] = []
     for number, page in enumerate(document.pages, 1):
-        _walk(page._page_box, number, body, notes)
+        _walk(page._page_box, number, body, notes, boxes)
     return _breaks(body) + _breaks(notes)
 
 

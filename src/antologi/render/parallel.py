@@ -29,6 +29,7 @@ matter again; the other groups come from the cache and are renumbered.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -46,10 +47,10 @@ from typing import TYPE_CHECKING
 from .. import cache
 from .. import model as m
 from ..diagnostics import Diagnostic, Report
+from ..manifest import Manifest
 from ..resources import PACKAGE_DIR, Sandbox
 from . import pdf as single
 from . import weasyfix
-from .fetcher import ProjectFetcher
 from .footnote_check import misplaced_notes
 from .glyphs import check_glyphs
 from .join import Joining, NotJoinable, Piece
@@ -130,6 +131,8 @@ def _from_json(data: dict, pdf: bytes, opened: list[str]) -> Laid:
 def lay_out(task: Task, settings: Settings) -> Laid:
     """One piece laid out by WeasyPrint: runs in a worker process."""
     import weasyprint
+
+    from .fetcher import ProjectFetcher
 
     weasyfix.apply()
     report = Report()
@@ -278,20 +281,55 @@ def layout_processes(jobs: int | None = None) -> int:
         return os.cpu_count() or 1
 
 
+def _warm_up() -> list[str]:
+    """In a layout process, before its first piece: WeasyPrint imported and corrected."""
+    import weasyprint  # noqa: F401
+
+    return weasyfix.apply()
+
+
+def likely_in_pieces(manifest: Manifest) -> bool:
+    """Whether the book will most likely be laid out in pieces, guessed from the size of its
+    texts before they are read (markup is longer than Markdown): only for starting the
+    layout processes early, never for what is laid out how (that is in_pieces)."""
+    size = 0
+    for chapter in manifest.chapters:
+        with contextlib.suppress(OSError):
+            size += (manifest.root / chapter.file).stat().st_size
+    return size >= 2 * GROUP_CHARS
+
+
+class Workers:
+    """The layout processes. Forked as soon as the build knows it makes the PDF of a long
+    book, they import and correct WeasyPrint while the book is read and prepared; the
+    build's main process then never imports WeasyPrint for a book laid out in pieces."""
+
+    def __init__(self, jobs: int | None = None) -> None:
+        self.jobs = layout_processes(jobs)
+        # Forked: quick to start, and a test forks with the terminal's ticker running
+        # (progress.py takes its lock around a fork).
+        self.executor = ProcessPoolExecutor(max_workers=self.jobs,
+                                            mp_context=multiprocessing.get_context("fork"))
+        self._warm = [self.executor.submit(_warm_up) for _ in range(self.jobs)]
+
+    def problems(self) -> list[str]:
+        """What the correction of WeasyPrint's footnote layout found (see weasyfix)."""
+        return sorted({problem for done in self._warm for problem in done.result()})
+
+    def shutdown(self, wait: bool = True) -> None:
+        self.executor.shutdown(wait=wait, cancel_futures=True)
+
+
 class Pieces:
     """The PDF laid out in pieces (module docstring), in steps: constructing it starts the
     groups' layout, pages() lays out the back and front matter and starts the join,
     result() waits for the join. NotJoinable from any step: lay the book out in one
     document instead."""
 
-    def __init__(self, book: m.Book, timestamp: dt.datetime, jobs: int,
+    def __init__(self, book: m.Book, timestamp: dt.datetime, workers: Workers,
                  prepared: single._Html) -> None:
         self.report = Report()
-        for problem in weasyfix.apply():
-            self.report.warning(
-                "P005", f"WeasyPrint's footnote layout is not corrected: {problem}", None,
-                "footnotes may stand a page after their calls; use the WeasyPrint version "
-                "antologi pins")
+        self._workers = workers
         check_glyphs(book, tuple(single.FONT_DIR / name for name in single.FONT_FILES),
                      single.FONT_NAME, self.report)
         options = book.manifest.pdf
@@ -303,11 +341,7 @@ class Pieces:
         self._prepared = prepared
         self._groups, self._rest = plan(prepared)
         self._store = cache.LayoutStore(book.manifest.root, _layout_key(self._settings))
-        # The groups, then the back and the front matter. Forked: the workers inherit the
-        # corrected WeasyPrint.
-        self._executor = ProcessPoolExecutor(
-            max_workers=max(1, min(jobs, len(self._groups))),
-            mp_context=multiprocessing.get_context("fork"))
+        self._executor = workers.executor  # the groups, then the back and the front matter
         self._pool = _Pool(self._executor, self._settings, self._store)
         self._tasks = [_task(f"group {n + 1}", _html(prepared, parts), pad=self._pad(n))
                        for n, parts in enumerate(self._groups)]
@@ -352,6 +386,11 @@ class Pieces:
 
     def _lay_out(self) -> single.PdfResult:
         book, pool, rest = self._book, self._pool, self._rest
+        for problem in self._workers.problems():
+            self.report.warning(
+                "P005", f"WeasyPrint's footnote layout is not corrected: {problem}", None,
+                "footnotes may stand a page after their calls; use the WeasyPrint version "
+                "antologi pins")
         laid = self._wait_for_groups()
         prepared = single._prepare(book, self._stamp) if any(x.endnotes for x in laid) \
             else self._prepared

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 import pydyf
@@ -27,7 +28,6 @@ from .. import model as m
 from ..diagnostics import Report, Span
 from ..resources import PACKAGE_DIR, Sandbox
 from . import parts, weasyfix
-from .fetcher import ProjectFetcher
 from .footnote_check import misplaced_notes
 from .glyphs import check_glyphs
 from .linebreaks import Break, hyphenated_breaks
@@ -35,6 +35,9 @@ from .pagemap import PrintPages
 from .readinglist import ID as RL_ID
 from .readinglist import reading_list_part
 from .xhtml import Context, XhtmlWriter, lang_attrs
+
+if TYPE_CHECKING:
+    from .parallel import Workers
 
 FONT_NAME = "EB Garamond"
 FRONT_END = "antologi-front-end"
@@ -255,8 +258,11 @@ class PdfJob:
     shorter book, or one that cannot be joined, is laid out in one document by pages().
     Diagnostics go to the job's own report, which the caller adds to its own."""
 
-    def __init__(self, book: m.Book, timestamp: dt.datetime, jobs: int | None = None) -> None:
-        from .parallel import NotJoinable, Pieces, in_pieces, layout_processes
+    def __init__(self, book: m.Book, timestamp: dt.datetime, jobs: int | None = None,
+                 workers: Workers | None = None) -> None:
+        """workers: layout processes started early (parallel.Workers), used if the book is
+        laid out in pieces and shut down if not."""
+        from .parallel import NotJoinable, Pieces, Workers, in_pieces
 
         self.report = Report()
         self._book = book
@@ -267,10 +273,12 @@ class PdfJob:
         self._done: PdfResult | None = None
         if in_pieces(self._prepared):
             try:
-                self._pieces = Pieces(book, timestamp, layout_processes(jobs),
+                self._pieces = Pieces(book, timestamp, workers or Workers(jobs),
                                       self._prepared)
             except NotJoinable:
                 self._pieces = None
+        elif workers is not None:
+            workers.shutdown(wait=False)
 
     def pages(self) -> PdfResult:
         """The PDF's pages and what is known of them; ``data`` is empty until result()
@@ -323,6 +331,8 @@ def _one_document(book: m.Book, prepared: _Html, timestamp: dt.datetime,
                   report: Report) -> PdfResult:
     """The whole book laid out by WeasyPrint here: the body, then the front matter."""
     import weasyprint
+
+    from .fetcher import ProjectFetcher
 
     for problem in weasyfix.apply():
         report.warning("P005", f"WeasyPrint's footnote layout is not corrected: {problem}",
