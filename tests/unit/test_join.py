@@ -11,10 +11,10 @@ import pytest
 from antologi.render.join import Joining, NotJoinable, Piece
 
 
-def _pdf(pages: int) -> bytes:
+def _pdf(pages: int, width: int = 368) -> bytes:
     pdf = pikepdf.new()
     for _ in range(pages):
-        pdf.add_blank_page(page_size=(368, 567))
+        pdf.add_blank_page(page_size=(width, 567))
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()
@@ -23,11 +23,11 @@ def _pdf(pages: int) -> bytes:
 def test_a_piece_with_other_pages_than_recorded_is_refused() -> None:
     # a piece is its kept pages and the join page: three pages recorded as five kept
     with pytest.raises(NotJoinable, match="not the pages it was recorded with"):
-        Joining([Piece(_pdf(3), kept=5)], front_pages=0).result()
+        Joining.of([Piece(_pdf(3), kept=5)], front_pages=0)
 
 
 def test_pieces_joined_in_order_with_page_labels() -> None:
-    data = Joining([Piece(_pdf(3), kept=2), Piece(_pdf(5), kept=4)], front_pages=2).result()
+    data = Joining.of([Piece(_pdf(3), kept=2), Piece(_pdf(5), kept=4)], front_pages=2)
     with pikepdf.open(io.BytesIO(data)) as book:
         assert len(book.pages) == 6  # the join pages left out
         labels = book.Root.PageLabels.Nums
@@ -37,4 +37,19 @@ def test_pieces_joined_in_order_with_page_labels() -> None:
 
 def test_a_failure_in_the_join_process_is_not_taken_for_a_refusal() -> None:
     with pytest.raises(RuntimeError, match="joining the PDF's pieces failed"):
-        Joining([Piece(b"not a PDF", kept=1)], front_pages=0).result()
+        Joining.of([Piece(b"not a PDF", kept=1)], front_pages=0)
+
+
+def test_pieces_go_to_their_place_whatever_order_they_come_in() -> None:
+    """The front matter comes last (it waits for the others' page numbers) and goes
+    first; the bytes are those of the pieces given in book order."""
+    front, body, back = (Piece(_pdf(3, 300), kept=2), Piece(_pdf(4, 400), kept=3),
+                         Piece(_pdf(2, 500), kept=1))
+    joining = Joining()
+    joining.add(body, 1)
+    joining.add(back, 2)
+    joining.add(front, 0)
+    data = joining.result(front_pages=2)
+    with pikepdf.open(io.BytesIO(data)) as book:
+        assert [int(page.mediabox[2]) for page in book.pages] == [300, 300, 400, 400, 400,
+                                                                  500]

@@ -16,6 +16,7 @@ pieces and of the book) is its own, and the build's main process does not grow b
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import pickle
@@ -42,6 +43,7 @@ class Piece:
     kept: int  # its first pages that go into the book
     first_folio: int = 0  # a group's first body page: its folios are renumbered from it
     folios: list[bool] = field(default_factory=list)
+    catalogue: bool = False  # the book's first piece: its catalogue entries and metadata
 
 
 _TEXT = re.compile(rb"BT\n1 0 0 -1 (-?[\d.]+) (-?[\d.]+) Tm\n/(\S+) ([\d.]+) Tf\n"
@@ -51,28 +53,36 @@ _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
 
 
 class Joining:
-    """join() running in a process of its own (see the module's docstring): started here,
-    waited for by result()."""
+    """The join, in a process of its own (see the module's docstring), fed piece by piece
+    as the pieces are laid out: add() each piece with its place in the book, in an order
+    that does not depend on timing; result() then waits for the PDF."""
 
-    def __init__(self, pieces: list[Piece], front_pages: int) -> None:
+    def __init__(self) -> None:
         package = str(Path(__file__).resolve().parents[2])  # the folder that holds antologi
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             [package, *filter(None, [os.environ.get("PYTHONPATH")])])}
         self._process = subprocess.Popen(
             [sys.executable, "-m", "antologi.render.join"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-        stdin = self._process.stdin
-        assert stdin is not None
-        try:  # the process reads all of it before it imports anything heavy
-            stdin.write(pickle.dumps((pieces, front_pages)))
-        except BrokenPipeError:
-            pass  # it ended at once: result() tells why
-        finally:
-            stdin.close()
-            self._process.stdin = None  # communicate() only reads from now on
 
-    def result(self) -> bytes:
+    @classmethod
+    def of(cls, pieces: list[Piece], front_pages: int) -> bytes:
+        """The pieces, in book order, joined."""
+        joining = cls()
+        for position, piece in enumerate(pieces):
+            joining.add(piece, position)
+        return joining.result(front_pages)
+
+    def add(self, piece: Piece, position: int) -> None:
+        self._send(("piece", piece, position))
+
+    def result(self, front_pages: int) -> bytes:
         """The joined PDF; NotJoinable when the pieces cannot be joined."""
+        self._send(("end", front_pages))
+        stdin = self._process.stdin
+        if stdin is not None:
+            stdin.close()
+            self._process.stdin = None  # communicate() only reads
         out, err = self._process.communicate()
         if self._process.returncode == _NOT_JOINABLE:
             raise NotJoinable(err.decode("utf-8", "replace").strip())
@@ -84,78 +94,114 @@ class Joining:
     def cancel(self) -> None:
         if self._process.poll() is None:
             self._process.kill()
+        if self._process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._process.stdin.close()
+            self._process.stdin = None
         self._process.communicate()
+
+    def _send(self, message: tuple) -> None:
+        stdin = self._process.stdin
+        if stdin is None:
+            return
+        try:
+            pickle.dump(message, stdin)
+            stdin.flush()
+        except BrokenPipeError:  # it ended: result() tells why
+            with contextlib.suppress(OSError):
+                stdin.close()
+            self._process.stdin = None
 
 
 _NOT_JOINABLE = 3
 
 
-def join(pieces: list[Piece], front_pages: int) -> bytes:
-    """One PDF of the pieces' kept pages, with what WeasyPrint writes for one document."""
-    import pikepdf
-    from pikepdf import Array, Dictionary, Name
+class _Book:
+    """The book being joined. Pieces come in any order that does not depend on timing
+    (the groups, the back matter, then the front matter, which waits for all of them);
+    each goes to its place: its pages, its structure elements and its bookmarks at its
+    position in the book. Parent-tree keys are given in the order the pieces come."""
 
-    book = pikepdf.new()
-    kids = Array()
-    nums = Array()
-    names: dict[str, Object] = {}
-    outline: list[OutlineItem] = []
-    key_base = 0
-    version = "1.0"
-    for number, piece in enumerate(pieces):
+    def __init__(self) -> None:
+        import pikepdf
+        from pikepdf import Array
+
+        self.pdf = pikepdf.new()
+        self.kept: list[tuple[int, int]] = []  # (position, pages) of the pieces added
+        self.kids: dict[int, list[Object]] = {}
+        self.nums = Array()
+        self.names: dict[str, Object] = {}
+        self.outline: dict[int, list[OutlineItem]] = {}
+        self.key_base = 0
+        self.version = "1.0"
+
+    def add(self, piece: Piece, position: int) -> None:
+        import pikepdf
+        from pikepdf import Array
+
+        book = self.pdf
         source = pikepdf.open(io.BytesIO(piece.data))
         if len(source.pages) != piece.kept + 1:  # its pages and the join page
             raise NotJoinable("a piece has not the pages it was recorded with")
-        version = max(version, str(source.pdf_version))
-        offset = len(book.pages)
+        self.version = max(self.version, str(source.pdf_version))
+        offset = sum(pages for where, pages in self.kept if where < position)
+        self.kept.append((position, piece.kept))
         kept: set[tuple[int, int]] = {tuple(source.pages[i].objgen)  # type: ignore[misc]
                                       for i in range(piece.kept)}
         tree = source.Root.get("/StructTreeRoot")
         top = _detach_structure(tree, kept) if tree is not None else []
         for index in range(piece.kept):
-            book.pages.append(source.pages[index])
+            book.pages.insert(offset + index, source.pages[index])
         pages = [book.pages[offset + i] for i in range(piece.kept)]
         if piece.first_folio:
             _renumber(pages, piece.first_folio, piece.folios)
         if tree is not None:
             if top:  # copied in one call, as in _parent_tree
-                kids.extend(book.copy_foreign(source.make_indirect(Array(top))))
-            key_base = _parent_tree(book, source, tree, len(source.pages), piece.kept, kept,
-                                    pages, key_base, nums)
-        _names(book, source, kept, names)
-        outline += _outline_items(source, piece.kept, offset)
-        if number == 0:
+                self.kids[position] = list(book.copy_foreign(source.make_indirect(Array(top))))
+            self.key_base = _parent_tree(book, source, tree, len(source.pages), piece.kept,
+                                         kept, pages, self.key_base, self.nums)
+        _names(book, source, kept, self.names)
+        self.outline[position] = _outline_items(source, piece.kept, pages)
+        if piece.catalogue:
             for key in map(str, source.Root.keys()):  # /Lang, /MarkInfo, /Metadata …
                 if key not in ("/Type", "/Pages", "/Outlines", "/Names", "/StructTreeRoot",
                                "/PageLabels"):
                     book.Root[key] = _copy(book, source.Root[key])
             if "/Info" in source.trailer:
                 book.trailer.Info = _copy(book, source.trailer.Info)
-    if len(kids):
-        root = book.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-        document = book.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document,
-                                                 K=kids, P=root))
-        _set_parents(kids, document)
-        root.K = Array([document])
-        root.ParentTree = book.make_indirect(Dictionary(Nums=nums))
-        root.ParentTreeNextKey = key_base
-        book.Root.StructTreeRoot = root
-    if names:
-        flat = Array()
-        for name in sorted(names):
-            flat.extend([pikepdf.String(name), names[name]])
-        book.Root.Names = Dictionary(Dests=book.make_indirect(Dictionary(Names=flat)))
-    labels: list[Any] = [0, Dictionary(S=Name.r)] if front_pages else []
-    labels += [front_pages, Dictionary(S=Name.D)]
-    book.Root.PageLabels = Dictionary(Nums=Array(labels))
-    with book.open_outline() as target:
-        target.root.extend(outline)
-    _share_fonts(book)
-    out = io.BytesIO()
-    book.save(out, min_version=version,
-              object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True,
-              fix_metadata_version=False)
-    return out.getvalue()
+
+    def finish(self, front_pages: int) -> bytes:
+        import pikepdf
+        from pikepdf import Array, Dictionary, Name
+
+        book = self.pdf
+        kids = Array([kid for position in sorted(self.kids) for kid in self.kids[position]])
+        if len(kids):
+            root = book.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+            document = book.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document,
+                                                     K=kids, P=root))
+            _set_parents(kids, document)
+            root.K = Array([document])
+            root.ParentTree = book.make_indirect(Dictionary(Nums=self.nums))
+            root.ParentTreeNextKey = self.key_base
+            book.Root.StructTreeRoot = root
+        if self.names:
+            flat = Array()
+            for name in sorted(self.names):
+                flat.extend([pikepdf.String(name), self.names[name]])
+            book.Root.Names = Dictionary(Dests=book.make_indirect(Dictionary(Names=flat)))
+        labels: list[Any] = [0, Dictionary(S=Name.r)] if front_pages else []
+        labels += [front_pages, Dictionary(S=Name.D)]
+        book.Root.PageLabels = Dictionary(Nums=Array(labels))
+        with book.open_outline() as target:
+            for position in sorted(self.outline):
+                target.root.extend(self.outline[position])
+        _share_fonts(book)
+        out = io.BytesIO()
+        book.save(out, min_version=self.version,
+                  object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                  deterministic_id=True, fix_metadata_version=False)
+        return out.getvalue()
 
 
 def _copy(book: Pdf, value: Object) -> Object:
@@ -253,9 +299,9 @@ def _names(book: Pdf, source: Pdf, kept: set[tuple[int, int]],
         names.update(zip(wanted, copied, strict=True))
 
 
-def _outline_items(source: Pdf, kept: int, offset: int) -> list[OutlineItem]:
+def _outline_items(source: Pdf, kept: int, pages: list[Page]) -> list[OutlineItem]:
     """The piece's bookmarks on kept pages, pointing at the book's pages."""
-    from pikepdf import OutlineItem
+    from pikepdf import Array, Name, OutlineItem
 
     def copy(items: list, into: list) -> None:
         for item in items:
@@ -265,8 +311,8 @@ def _outline_items(source: Pdf, kept: int, offset: int) -> list[OutlineItem]:
             index = _page_index(source, dest[0])
             if index is None or index >= kept:
                 continue
-            new = OutlineItem(item.title, offset + index, "XYZ", left=float(dest[2]),
-                              top=float(dest[3]), zoom=float(dest[4]))
+            new = OutlineItem(item.title, Array([pages[index].obj, Name.XYZ, float(dest[2]),
+                                                 float(dest[3]), float(dest[4])]))
             new.is_closed = item.is_closed
             copy(item.children, new.children)
             into.append(new)
@@ -520,11 +566,17 @@ def _merge_programs(programs: list[tuple[bytes, list[int]]]) -> bytes:
 
 
 def main() -> int:
-    """``python -m antologi.render.join``: pickled (pieces, front pages) on stdin, the
-    book's PDF on stdout; exit 3 when the pieces cannot be joined (reason on stderr)."""
-    pieces, front_pages = pickle.loads(sys.stdin.buffer.read())
+    """``python -m antologi.render.join``: pickled messages on stdin, ("piece", Piece,
+    position) for each piece and ("end", front pages) last; the book's PDF on stdout; exit
+    3 when the pieces cannot be joined (the reason on stderr)."""
+    book = _Book()  # pikepdf imported while the first piece is laid out
     try:
-        data = join(pieces, front_pages)
+        while True:
+            message = pickle.load(sys.stdin.buffer)
+            if message[0] == "end":
+                data = book.finish(message[1])
+                break
+            book.add(message[1], message[2])
     except NotJoinable as exc:
         print(exc, file=sys.stderr)
         return _NOT_JOINABLE

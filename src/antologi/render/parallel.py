@@ -347,7 +347,9 @@ class Pieces:
                        for n, parts in enumerate(self._groups)]
         self._futures = [self._pool.submit(task) for task in self._tasks]
         self._laid: single.PdfResult | None = None
-        self._joining: Joining | None = None
+        # The join begins with the first groups while the others are laid out.
+        self._joining: Joining | None = Joining()
+        self._front_pages = 0
 
     def _pad(self, index: int) -> bool:
         """Each group ends on a verso, as the next text opens on a recto; the last one only
@@ -372,7 +374,7 @@ class Pieces:
         laid = self.pages()
         assert self._joining is not None
         try:
-            return replace(laid, data=self._joining.result())
+            return replace(laid, data=self._joining.result(self._front_pages))
         finally:
             self._joining = None
 
@@ -428,15 +430,33 @@ class Pieces:
                                 ).result()
         if tail_future is not None and tail is None:
             tail = tail_future.result()
+        assert self._joining is not None  # the back matter, then the front matter
+        if tail is not None:
+            self._joining.add(Piece(tail.data, tail.kept), len(laid) + 1)
+        if front is not None:
+            self._joining.add(Piece(front.data, front.kept, catalogue=True), 0)
         self._executor.shutdown(wait=True)
         self._store.keep_only_used()
         return self._result(front, laid, tail, starts)
 
+    def _join_groups(self, laid: list[Laid]) -> None:
+        """The groups to the join, in order, each with its first folio."""
+        first = 1 + sum(piece.kept for piece in laid[:-1])
+        piece, number = laid[-1], len(laid)
+        assert self._joining is not None
+        self._joining.add(Piece(piece.data, piece.kept, first, piece.folios,
+                                catalogue=number == 1 and not self._prepared.front), number)
+
     def _wait_for_groups(self) -> list[Laid]:
-        laid = [future.result() for future in self._futures]
-        if any(piece.kept % 2 for n, piece in enumerate(laid) if self._pad(n)):
-            raise NotJoinable("a group does not end on a verso")
-        if self._book.manifest.pdf.long_notes != "endnotes":
+        streaming = self._book.manifest.pdf.long_notes != "endnotes"
+        laid: list[Laid] = []
+        for number, future in enumerate(self._futures):
+            laid.append(future.result())
+            if self._pad(number) and laid[-1].kept % 2:
+                raise NotJoinable("a group does not end on a verso")
+            if streaming:  # joined while the next ones are laid out
+                self._join_groups(laid)
+        if streaming:
             return laid
         for index, parts in enumerate(self._groups):
             moved: list[str] = []
@@ -453,11 +473,13 @@ class Pieces:
                     f"group {index + 1}", _html(again, part_now), pad=self._pad(index))
                 ).result()
             laid[index].endnotes = moved
+        for number in range(1, len(laid) + 1):  # the groups as their notes left them
+            self._join_groups(laid[:number])
         return laid
 
     def _result(self, front: Laid | None, groups: list[Laid], tail: Laid | None,
                 starts: list[int]) -> single.PdfResult:
-        """Start the join; tell the build what a single layout would have told it."""
+        """What a single layout would have told the build (the join goes on)."""
         report = self.report
         pieces = [*(p for p in (front,) if p), *groups, *(p for p in (tail,) if p)]
         front_pages = front.kept if front else 0
@@ -471,12 +493,7 @@ class Pieces:
                     seen_diagnostics.add(diagnostic)
                     report.add(diagnostic)
         cache.note_read(Path(p) for piece in pieces for p in piece.opened)
-        joined = [Piece(front.data, front.kept)] if front else []
-        joined += [Piece(p.data, p.kept, first, p.folios)
-                   for p, first in zip(groups, starts, strict=False)]
-        if tail:
-            joined.append(Piece(tail.data, tail.kept))
-        self._joining = Joining(joined, front_pages)
+        self._front_pages = front_pages
         offset = 0
         breaks: list[Break] = []
         starts_out: list[list[str]] = []
