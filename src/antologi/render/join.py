@@ -11,7 +11,11 @@ of the first piece, and each face of the book font embedded once.
 
 The join runs in a process of its own (``python -m antologi.render.join``), started without
 WeasyPrint or the book: the memory it needs (about 0.2 MB a page: qpdf's objects of the
-pieces and of the book) is its own, and the build's main process does not grow by it.
+pieces and of the book) is its own, and the build's main process does not grow by it. It
+starts with the layout and is fed piece by piece, each group as soon as it and the groups
+before it are laid out, so that most of its work is done while the last pieces are laid
+out; the order pieces are fed in never depends on timing (the groups, the back matter,
+then the front matter), so neither do the bytes.
 """
 
 from __future__ import annotations
