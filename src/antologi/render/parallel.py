@@ -259,11 +259,10 @@ class _Pool:
             self.store.put(task.html, _to_json(laid), laid.data, laid.opened)
 
 
-def in_pieces(prepared: single._Html) -> bool:
-    """Whether the book is laid out in pieces: when its texts make two groups or more.
-    A book of one group is faster in one document (the pieces' fixed costs are not paid
-    back) and the choice depends on the book alone, so its bytes do on every machine."""
-    groups, _ = plan(prepared)
+def in_pieces(groups: list[list[single._Part]]) -> bool:
+    """Whether the book is laid out in pieces: when its texts make two groups or more
+    (plan). A book of one group is faster in one document (the pieces' fixed costs are not
+    paid back) and the choice depends on the book alone, so its bytes do on every machine."""
     return len(groups) >= 2
 
 
@@ -327,7 +326,8 @@ class Pieces:
     document instead."""
 
     def __init__(self, book: m.Book, timestamp: dt.datetime, workers: Workers,
-                 prepared: single._Html) -> None:
+                 prepared: single._Html,
+                 planned: tuple[list[list[single._Part]], list[single._Part]]) -> None:
         self.report = Report()
         self._workers = workers
         check_glyphs(book, tuple(single.FONT_DIR / name for name in single.FONT_FILES),
@@ -339,7 +339,7 @@ class Pieces:
         self._book = book
         self._stamp = timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
         self._prepared = prepared
-        self._groups, self._rest = plan(prepared)
+        self._groups, self._rest = planned
         self._store = cache.LayoutStore(book.manifest.root, _layout_key(self._settings))
         self._executor = workers.executor  # the groups, then the back and the front matter
         self._pool = _Pool(self._executor, self._settings, self._store)
@@ -388,11 +388,7 @@ class Pieces:
 
     def _lay_out(self) -> single.PdfResult:
         book, pool, rest = self._book, self._pool, self._rest
-        for problem in self._workers.problems():
-            self.report.warning(
-                "P005", f"WeasyPrint's footnote layout is not corrected: {problem}", None,
-                "footnotes may stand a page after their calls; use the WeasyPrint version "
-                "antologi pins")
+        single.report_uncorrected(self.report, self._workers.problems())
         laid = self._wait_for_groups()
         prepared = single._prepare(book, self._stamp) if any(x.endnotes for x in laid) \
             else self._prepared
@@ -461,10 +457,9 @@ class Pieces:
         for index, parts in enumerate(self._groups):
             moved: list[str] = []
             for _round in range(single._ENDNOTE_ROUNDS):
-                if not laid[index].misplaced:
+                first = single.move_to_end(self._book, laid[index].misplaced)
+                if first is None:
                     break
-                first = min(laid[index].misplaced, key=lambda item: item[1])[0]
-                _mark_endnote(self._book, first)
                 moved.append(first)
                 again = single._prepare(self._book, self._stamp)
                 ids = {p.head.id for p in parts if p.head is not None}
@@ -484,8 +479,7 @@ class Pieces:
         pieces = [*(p for p in (front,) if p), *groups, *(p for p in (tail,) if p)]
         front_pages = front.kept if front else 0
         body_pages = sum(p.kept for p in groups) + (tail.kept if tail else 0)
-        labels = ([single._roman(n) for n in range(1, front_pages + 1)]
-                  + [str(n) for n in range(1, body_pages + 1)])
+        labels = single.page_labels(front_pages, body_pages)
         seen_diagnostics: set[Diagnostic] = set()
         for piece in pieces:
             for diagnostic in piece.diagnostics:
@@ -512,21 +506,9 @@ class Pieces:
                           for key, call, note in piece.misplaced]
             total += piece.notes
             offset += piece.kept
-        spans = single._note_spans(self._book)
-        for note_id, call_page, note_page in misplaced:
-            report.warning("P004", f"a footnote stands on page {labels[note_page - 1]}, its "
-                           f"call on page {labels[call_page - 1]}", spans.get(note_id),
-                           "shorten the note or the paragraph before it; with "
-                           "pdf.long_notes: endnotes such notes go to the end of the chapter")
+        single.report_misplaced(self._book, report, misplaced, labels)
         return single.PdfResult(b"", breaks, PrintPages(labels, starts_out, blank),
                                 front_pages, (total - len(misplaced), total))
-
-
-def _mark_endnote(book: m.Book, note_id: str) -> None:
-    for chapter in book.documents:
-        for note in chapter.footnotes:
-            if note.id == note_id:
-                note.endnote = True
 
 
 def _layout_key(settings: Settings) -> str:

@@ -262,7 +262,7 @@ class PdfJob:
                  workers: Workers | None = None) -> None:
         """workers: layout processes started early (parallel.Workers), used if the book is
         laid out in pieces and shut down if not."""
-        from .parallel import NotJoinable, Pieces, Workers, in_pieces
+        from .parallel import NotJoinable, Pieces, Workers, in_pieces, plan
 
         self.report = Report()
         self._book = book
@@ -271,10 +271,11 @@ class PdfJob:
         self._prepared = _prepare(book, self._stamp)
         self._pieces: Pieces | None = None
         self._done: PdfResult | None = None
-        if in_pieces(self._prepared):
+        planned = plan(self._prepared)
+        if in_pieces(planned[0]):
             try:
                 self._pieces = Pieces(book, timestamp, workers or Workers(jobs),
-                                      self._prepared)
+                                      self._prepared, planned)
             except NotJoinable:
                 self._pieces = None
         elif workers is not None:
@@ -334,10 +335,7 @@ def _one_document(book: m.Book, prepared: _Html, timestamp: dt.datetime,
 
     from .fetcher import ProjectFetcher
 
-    for problem in weasyfix.apply():
-        report.warning("P005", f"WeasyPrint's footnote layout is not corrected: {problem}",
-                       None, "footnotes may stand a page after their calls; use the "
-                       "WeasyPrint version antologi pins")
+    report_uncorrected(report, weasyfix.apply())
     check_glyphs(book, tuple(FONT_DIR / name for name in FONT_FILES), FONT_NAME, report)
     options = book.manifest.pdf
     root = book.manifest.root
@@ -383,16 +381,10 @@ def _one_document(book: m.Book, prepared: _Html, timestamp: dt.datetime,
     finally:
         logger.removeHandler(handler)
     assert isinstance(data, bytes)
-    labels = ([_roman(n) for n in range(1, len(front_pages) + 1)]
-              + [str(n) for n in range(1, len(body.pages) + 1)])
+    labels = page_labels(len(front_pages), len(body.pages))
     breaks = [Break(int(b.page), b.lang, b.before, b.after) for b in hyphenated_breaks(document)]
     misplaced, total = misplaced_notes(document)
-    spans = _note_spans(book)
-    for note_id, call_page, note_page in misplaced:
-        report.warning("P004", f"a footnote stands on page {labels[note_page - 1]}, its call "
-                       f"on page {labels[call_page - 1]}", spans.get(note_id),
-                       "shorten the note or the paragraph before it; with pdf.long_notes: "
-                       "endnotes such notes go to the end of the chapter")
+    report_misplaced(book, report, misplaced, labels)
     blank = [not page.anchors for page in document.pages]
     return PdfResult(data, breaks, PrintPages(labels, _starts(document), blank),
                      len(front_pages), (total - len(misplaced), total))
@@ -402,19 +394,49 @@ _ENDNOTE_ROUNDS = 8  # each round lays the body out again; a book rarely needs m
 
 
 def _to_endnotes(book: m.Book, body: object) -> bool:
+    """Move the first misplaced note of the laid-out body to the end (move_to_end)."""
+    return move_to_end(book, misplaced_notes(body)[0]) is not None
+
+
+def move_to_end(book: m.Book, misplaced: list[tuple[str, int, int]]) -> str | None:
     """Mark the first note that did not stay on the page of its call as an endnote
-    (pdf.long_notes: endnotes). WeasyPrint never splits a note (#1833): one taller than the
-    room below its call moves to a later page and takes the notes after it along, so only
-    the first is moved each round; the others usually find their page again."""
-    misplaced, _ = misplaced_notes(body)
+    (pdf.long_notes: endnotes) and return its id; None when every note stayed. WeasyPrint
+    never splits a note (#1833): one taller than the room below its call moves to a later
+    page and takes the notes after it along, so only the first is moved each round; the
+    others usually find their page again."""
     if not misplaced:
-        return False
+        return None
     first = min(misplaced, key=lambda item: item[1])[0]
     for chapter in book.documents:
         for note in chapter.footnotes:
             if note.id == first:
                 note.endnote = True
-    return True
+    return first
+
+
+def page_labels(front_pages: int, body_pages: int) -> list[str]:
+    """Each page's number as printed: i, ii, … in the front matter, then 1, 2, …"""
+    return ([_roman(n) for n in range(1, front_pages + 1)]
+            + [str(n) for n in range(1, body_pages + 1)])
+
+
+def report_misplaced(book: m.Book, report: Report, misplaced: list[tuple[str, int, int]],
+                     labels: list[str]) -> None:
+    """P004 for each note that stands on another page than its call."""
+    spans = _note_spans(book)
+    for note_id, call_page, note_page in misplaced:
+        report.warning("P004", f"a footnote stands on page {labels[note_page - 1]}, its call "
+                       f"on page {labels[call_page - 1]}", spans.get(note_id),
+                       "shorten the note or the paragraph before it; with pdf.long_notes: "
+                       "endnotes such notes go to the end of the chapter")
+
+
+def report_uncorrected(report: Report, problems: list[str]) -> None:
+    """P005 for each correction of WeasyPrint's footnote layout that could not be made."""
+    for problem in problems:
+        report.warning("P005", f"WeasyPrint's footnote layout is not corrected: {problem}",
+                       None, "footnotes may stand a page after their calls; use the "
+                       "WeasyPrint version antologi pins")
 
 
 def _tagged(variant: str) -> bool:
