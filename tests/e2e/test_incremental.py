@@ -407,3 +407,37 @@ def test_pieces_are_the_books_choice_not_the_machines(tmp_path: Path,
         assert len(list((root / cache.CACHE_FOLDER / "layout").glob("*.json"))) == 5
         built.append(_hashes(root / "build", names))
     assert len(built[0]) == 3 and built[0] == built[1]
+
+
+def test_long_notes_in_a_book_of_pieces_go_to_the_end_as_in_one_document(
+        tmp_path: Path, in_process: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pdf.long_notes: endnotes in a book long enough for pieces. A note taller than the
+    page spills onto the group's join page, which the join refuses: the book is laid out
+    in one document instead, with the note at the end of its text, the bytes of the
+    one-document build."""
+    from antologi.render import parallel as module
+
+    long_note = " ".join(["En mycket lång not som inte ryms på en sida."] * 90)
+    roots = []
+    for name in ("one", "pieces"):
+        root = copy_book("mini", tmp_path / name)
+        manifest = root / "book" / "book.yaml"
+        manifest.write_text(manifest.read_text("utf-8").replace(
+            "trim: 130x200mm", "trim: 130x200mm\n  long_notes: endnotes"), "utf-8")
+        chapter = root / "chapters" / "01-forsta.md"
+        chapter.write_text(chapter.read_text("utf-8").replace(
+            "[^2]: En andra not med", f"[^lang]: {long_note}\n[^2]: En andra not med").replace(
+            "Ett andra stycke med en not till.[^2]",
+            "Ett andra stycke[^lang] med en not till.[^2]"), "utf-8")
+        roots.append(root)
+    one = build(roots[0])
+    monkeypatch.setenv("ANTOLOGI_JOBS", "2")
+    monkeypatch.setattr(module, "GROUP_CHARS", 500)
+    pieces = build(roots[1])
+    assert [d.code for d in one.report.items] == [d.code for d in pieces.report.items]
+    assert "P004" not in [d.code for d in pieces.report.items]
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(
+        roots[1] / "build" / "liten-antologi.pdf").pages)
+    assert re.search(r"^2\. En mycket lång not", text, re.M)
+    names = ("liten-antologi.pdf", "liten-antologi.epub", "liten-antologi-hyphenation.txt")
+    assert _hashes(roots[0] / "build", names) == _hashes(roots[1] / "build", names)
