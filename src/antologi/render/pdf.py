@@ -11,6 +11,7 @@ is a recto as it is in its own layout.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -89,7 +90,9 @@ class PdfResult:
     notes_placed: tuple[int, int] = (0, 0)  # (on their call's page, all)
 
 
+@functools.cache
 def _environment() -> jinja2.Environment:
+    """One per process: its template is compiled once, not once per piece of the book."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(PACKAGE_DIR / "templates"),
         autoescape=True, trim_blocks=True, lstrip_blocks=True,
