@@ -293,6 +293,7 @@ def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.setenv("ANTOLOGI_JOBS", "2")
     monkeypatch.setattr(module, "GROUP_CHARS", 5_000)
+    monkeypatch.setattr(module, "PIECES_CHARS", 0)
 
 
 def _same_print(one: Path, pieces: Path, slug: str) -> None:
@@ -332,6 +333,7 @@ def test_parallel_layout_keeps_what_one_document_gives(tmp_path: Path, in_proces
     assert not build(one).up_to_date
     monkeypatch.setenv("ANTOLOGI_JOBS", "2")
     monkeypatch.setattr(module, "GROUP_CHARS", 5_000)
+    monkeypatch.setattr(module, "PIECES_CHARS", 0)
     pieces = copy_book(REPO, tmp_path / "pieces")
     result = build(pieces)
     # three texts apart, the reading list after them, the front matter once (its nine
@@ -358,6 +360,7 @@ def test_parallel_layout_of_a_book_that_ends_with_a_text(tmp_path: Path, in_proc
     assert not build(roots[0]).up_to_date
     monkeypatch.setenv("ANTOLOGI_JOBS", "2")
     monkeypatch.setattr(module, "GROUP_CHARS", 500)
+    monkeypatch.setattr(module, "PIECES_CHARS", 0)
     assert not build(roots[1]).up_to_date
     # two texts apart, the front matter once (seven pages and a blank verso)
     assert len(list((roots[1] / cache.CACHE_FOLDER / "layout").glob("*.json"))) == 3
@@ -396,6 +399,7 @@ def test_pieces_are_the_books_choice_not_the_machines(tmp_path: Path,
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.setattr(module, "GROUP_CHARS", 5_000)
+    monkeypatch.setattr(module, "PIECES_CHARS", 0)
     names = ("bakom-galler-mellan-stormakter.pdf", "bakom-galler-mellan-stormakter.epub",
              "bakom-galler-mellan-stormakter-hyphenation.txt")
     built = []
@@ -433,6 +437,7 @@ def test_long_notes_in_a_book_of_pieces_go_to_the_end_as_in_one_document(
     one = build(roots[0])
     monkeypatch.setenv("ANTOLOGI_JOBS", "2")
     monkeypatch.setattr(module, "GROUP_CHARS", 500)
+    monkeypatch.setattr(module, "PIECES_CHARS", 0)
     pieces = build(roots[1])
     assert [d.code for d in one.report.items] == [d.code for d in pieces.report.items]
     assert "P004" not in [d.code for d in pieces.report.items]
