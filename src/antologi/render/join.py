@@ -45,8 +45,8 @@ class NotJoinable(Exception):
 class Piece:
     data: bytes
     kept: int  # its first pages that go into the book
-    first_folio: int = 0  # a group's first body page: its folios are renumbered from it
-    folios: list[bool] = field(default_factory=list)
+    group: bool = False  # folios counted from 1: renumbered from its first page in the book
+    folios: list[bool] = field(default_factory=list)  # a group's pages that print a folio
     catalogue: bool = False  # the book's first piece: its catalogue entries and metadata
 
 
@@ -120,23 +120,35 @@ class Joining:
 _NOT_JOINABLE = 3
 
 
+@dataclass
+class _Placed:
+    """A piece in the book: its place, its pages there, its parent-tree entries."""
+
+    position: int
+    piece: Piece
+    pages: list[Page]
+    keys: int = 0  # the parent-tree keys it uses (0 up to its highest)
+    nums: list[tuple[int, Object]] = field(default_factory=list)  # (its own key, value)
+    renumbered: bool = False
+
+
 class _Book:
-    """The book being joined. Pieces come in any order that does not depend on timing
-    (the groups, the back matter, then the front matter, which waits for all of them);
-    each goes to its place: its pages, its structure elements and its bookmarks at its
-    position in the book. Parent-tree keys are given in the order the pieces come."""
+    """The book being joined. Pieces come in any order (the build sends those taken from
+    its cache first); each goes to its place: its pages, its structure elements and its
+    bookmarks at its position in the book. The body's pieces are at positions 1, 2, …, the
+    front matter at 0: a group's folios are renumbered as soon as all pieces before it
+    are in (its first folio is the pages before it, plus one), and the parent-tree keys are
+    given by position at the end, so the bytes do not depend on the order of coming."""
 
     def __init__(self) -> None:
         import pikepdf
-        from pikepdf import Array
 
         self.pdf = pikepdf.new()
-        self.kept: list[tuple[int, int]] = []  # (position, pages) of the pieces added
+        self.placed: dict[int, _Placed] = {}
         self.kids: dict[int, list[Object]] = {}
-        self.nums = Array()
-        self.names: dict[str, Object] = {}
+        self.names: dict[int, dict[str, Object]] = {}
         self.outline: dict[int, list[OutlineItem]] = {}
-        self.key_base = 0
+        self.faces: dict[tuple[int, int], _Face] = {}
         self.version = "1.0"
 
     def add(self, piece: Piece, position: int) -> None:
@@ -147,25 +159,24 @@ class _Book:
         source = pikepdf.open(io.BytesIO(piece.data))
         if len(source.pages) != piece.kept + 1:  # its pages and the join page
             raise NotJoinable("a piece has not the pages it was recorded with")
+        if position in self.placed:
+            raise NotJoinable(f"two pieces at position {position}")
         self.version = max(self.version, str(source.pdf_version))
-        offset = sum(pages for where, pages in self.kept if where < position)
-        self.kept.append((position, piece.kept))
+        offset = sum(p.piece.kept for where, p in self.placed.items() if where < position)
         kept: set[tuple[int, int]] = {tuple(source.pages[i].objgen)  # type: ignore[misc]
                                       for i in range(piece.kept)}
         tree = source.Root.get("/StructTreeRoot")
         top = _detach_structure(tree, kept) if tree is not None else []
         for index in range(piece.kept):
             book.pages.insert(offset + index, source.pages[index])
-        pages = [book.pages[offset + i] for i in range(piece.kept)]
-        if piece.first_folio:
-            _renumber(pages, piece.first_folio, piece.folios)
+        placed = _Placed(position, piece, [book.pages[offset + i] for i in range(piece.kept)])
+        self.placed[position] = placed
         if tree is not None:
             if top:  # copied in one call, as in _parent_tree
                 self.kids[position] = list(book.copy_foreign(source.make_indirect(Array(top))))
-            self.key_base = _parent_tree(book, source, tree, len(source.pages), piece.kept,
-                                         kept, pages, self.key_base, self.nums)
-        _names(book, source, kept, self.names)
-        self.outline[position] = _outline_items(source, piece.kept, pages)
+            _parent_tree(book, source, tree, placed)
+        self.names[position] = _names(book, source, kept)
+        self.outline[position] = _outline_items(source, piece.kept, placed.pages)
         if piece.catalogue:
             for key in map(str, source.Root.keys()):  # /Lang, /MarkInfo, /Metadata …
                 if key not in ("/Type", "/Pages", "/Outlines", "/Names", "/StructTreeRoot",
@@ -173,12 +184,42 @@ class _Book:
                     book.Root[key] = _copy(book, source.Root[key])
             if "/Info" in source.trailer:
                 book.trailer.Info = _copy(book, source.trailer.Info)
+        _read_faces(placed.pages, self.faces)
+        self._renumber_ready()
+
+    def _renumber_ready(self) -> None:
+        """The groups whose pieces before them are all in, renumbered."""
+        first = 1
+        for position in range(1, max(self.placed, default=0) + 1):
+            placed = self.placed.get(position)
+            if placed is None:
+                return
+            if placed.piece.group and not placed.renumbered:
+                _renumber(placed.pages, first, placed.piece.folios)
+                placed.renumbered = True
+            first += placed.piece.kept
 
     def finish(self, front_pages: int) -> bytes:
         import pikepdf
         from pikepdf import Array, Dictionary, Name
 
         book = self.pdf
+        if any(p.piece.group and not p.renumbered for p in self.placed.values()):
+            raise NotJoinable("a piece of the body is missing")
+        nums = Array()
+        base = 0
+        for position in sorted(self.placed):  # the parent-tree keys, in book order
+            placed = self.placed[position]
+            for page in placed.pages:
+                if "/StructParents" in page.obj:
+                    page.obj.StructParents = base + int(page.obj.StructParents)
+                for annotation in page.obj.get("/Annots", []):
+                    if "/StructParent" in annotation:
+                        annotation.StructParent = base + int(annotation.StructParent)
+            for key, value in placed.nums:
+                nums.append(base + key)
+                nums.append(value)
+            base += placed.keys
         kids = Array([kid for position in sorted(self.kids) for kid in self.kids[position]])
         if len(kids):
             root = book.make_indirect(Dictionary(Type=Name.StructTreeRoot))
@@ -186,13 +227,17 @@ class _Book:
                                                      K=kids, P=root))
             _set_parents(kids, document)
             root.K = Array([document])
-            root.ParentTree = book.make_indirect(Dictionary(Nums=self.nums))
-            root.ParentTreeNextKey = self.key_base
+            root.ParentTree = book.make_indirect(Dictionary(Nums=nums))
+            root.ParentTreeNextKey = base
             book.Root.StructTreeRoot = root
-        if self.names:
+        names: dict[str, Object] = {}
+        for position in sorted(self.names):  # a name on two pieces' pages: the first one
+            for name, dest in self.names[position].items():
+                names.setdefault(name, dest)
+        if names:
             flat = Array()
-            for name in sorted(self.names):
-                flat.extend([pikepdf.String(name), self.names[name]])
+            for name in sorted(names):
+                flat.extend([pikepdf.String(name), names[name]])
             book.Root.Names = Dictionary(Dests=book.make_indirect(Dictionary(Names=flat)))
         labels: list[Any] = [0, Dictionary(S=Name.r)] if front_pages else []
         labels += [front_pages, Dictionary(S=Name.D)]
@@ -200,7 +245,7 @@ class _Book:
         with book.open_outline() as target:
             for position in sorted(self.outline):
                 target.root.extend(self.outline[position])
-        _share_fonts(book)
+        _share_fonts(book, self.faces)
         out = io.BytesIO()
         book.save(out, min_version=self.version,
                   object_stream_mode=pikepdf.ObjectStreamMode.generate,
@@ -238,14 +283,15 @@ def _detach_structure(tree: Object, kept: set[tuple[int, int]]) -> list[Object]:
     return top
 
 
-def _parent_tree(book: Pdf, source: Pdf, tree: Object, total: int, kept_count: int,
-                 kept: set[tuple[int, int]], pages: list[Page], key_base: int,
-                 nums: Object) -> int:
-    """The piece's parent-tree entries (one per page, then one per link) and the pages' and
-    links' keys, moved past the pieces before it; returns the next free key."""
+def _parent_tree(book: Pdf, source: Pdf, tree: Object, placed: _Placed) -> None:
+    """The piece's parent-tree entries on kept pages (one per page, then one per link),
+    copied with the piece's own keys; the keys of its pages and links are made explicit
+    (the book's are given at the end, by position)."""
     from pikepdf import Array, Dictionary
 
     entries = tree.ParentTree.Nums
+    total, kept_count = len(source.pages), placed.piece.kept
+    kept = {page.objgen for page in source.pages[:kept_count]}
     highest = -1
     keys: list[int] = []
     values = Array()
@@ -256,20 +302,15 @@ def _parent_tree(book: Pdf, source: Pdf, tree: Object, total: int, kept_count: i
         where = first.get("/Pg") if isinstance(first, Dictionary) else None
         if kept_count <= key < total or (where is not None and where.objgen not in kept):
             continue
-        keys.append(key_base + key)
+        keys.append(key)
         values.append(value)
     # Copied in one call (qpdf copies an indirect object with all it refers to): the
     # holder itself is referred to by nothing in the book and is not written.
     copied = book.copy_foreign(source.make_indirect(values))
-    for key, value in zip(keys, copied, strict=True):
-        nums.append(key)
-        nums.append(value)
-    for index, page in enumerate(pages):
-        page.obj.StructParents = key_base + int(page.obj.get("/StructParents", index))
-        for annotation in page.obj.get("/Annots", []):
-            if "/StructParent" in annotation:
-                annotation.StructParent = key_base + int(annotation.StructParent)
-    return key_base + highest + 1
+    placed.nums = list(zip(keys, copied, strict=True))
+    placed.keys = highest + 1
+    for index, page in enumerate(placed.pages):
+        page.obj.StructParents = int(page.obj.get("/StructParents", index))
 
 
 def _set_parents(kids: Object, parent: Object) -> None:
@@ -281,12 +322,11 @@ def _set_parents(kids: Object, parent: Object) -> None:
             kid.P = parent
 
 
-def _names(book: Pdf, source: Pdf, kept: set[tuple[int, int]],
-           names: dict[str, Object]) -> None:
+def _names(book: Pdf, source: Pdf, kept: set[tuple[int, int]]) -> dict[str, Object]:
     """The piece's named destinations on kept pages: those of the stand-ins on its join
     page are left out, so links across pieces find the real ones."""
     if "/Names" not in source.Root or "/Dests" not in source.Root.Names:
-        return
+        return {}
     dests = source.Root.Names.Dests
     if "/Kids" in dests:
         raise NotJoinable("a name tree with kids")
@@ -296,11 +336,13 @@ def _names(book: Pdf, source: Pdf, kept: set[tuple[int, int]],
     wanted: dict[str, Object] = {}
     for index in range(0, len(flat), 2):
         name, dest = str(flat[index]), flat[index + 1]
-        if dest[0].objgen in kept and name not in names:
+        if dest[0].objgen in kept:
             wanted.setdefault(name, dest)
-    if wanted:  # copied in one call, as in _parent_tree
-        copied = book.copy_foreign(source.make_indirect(Array(list(wanted.values()))))
-        names.update(zip(wanted, copied, strict=True))
+    if not wanted:
+        return {}
+    # copied in one call, as in _parent_tree
+    copied = book.copy_foreign(source.make_indirect(Array(list(wanted.values()))))
+    return dict(zip(wanted, copied, strict=True))
 
 
 def _outline_items(source: Pdf, kept: int, pages: list[Page]) -> list[OutlineItem]:
@@ -406,29 +448,104 @@ def _renumber(pages: list[Page], first: int, folios: list[bool]) -> None:
                        + match.group(3) + b" " + match.group(4) + b" Tf\n[" + shown
                        + b"] TJ\nET")
         renumbered.append((page, data[:match.start()] + replacement + data[match.end():]))
-    # Compressed by two threads (zlib lets others run meanwhile), written in page order.
+    # Compressed by two threads, half the pages each (zlib lets the other run meanwhile),
+    # written in page order.
+    datas = [data for _, data in renumbered]
+    half = (len(datas) + 1) // 2
     with ThreadPoolExecutor(max_workers=2) as threads:
-        packed = list(threads.map(zlib.compress, [data for _, data in renumbered]))
+        packed = [packed for chunk in threads.map(_compress, (datas[:half], datas[half:]))
+                  for packed in chunk]
     for (page, _), data in zip(renumbered, packed, strict=True):
         page.obj.Contents.write(data, filter=Name.FlateDecode)
 
 
-def _share_fonts(book: Pdf) -> None:
+@dataclass
+class _Face:
+    """A piece's subset of one face, read as the piece comes in (not in the join's tail)."""
+
+    widths: dict[int, float]
+    texts: dict[int, str]
+    program: _Program
+
+
+class _Program:
+    """A TrueType subset read straight from its tables' bytes: its glyphs as bytes, their
+    metrics, the header values the merged font takes the extremes of. (fontTools would
+    decode the metrics of all glyph ids, which a subset with its ids kept has thousands
+    of, once for each piece.)"""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        count = struct.unpack(">H", data[4:6])[0]
+        self.tables: dict[str, bytes] = {}
+        for index in range(count):
+            tag, _checksum, offset, length = struct.unpack(
+                ">4sIII", data[12 + 16 * index:28 + 16 * index])
+            self.tables[tag.decode("latin-1")] = data[offset:offset + length]
+        head, hhea, maxp = self.tables["head"], self.tables["hhea"], self.tables["maxp"]
+        self.glyphs = struct.unpack(">H", maxp[4:6])[0]
+        self.box = struct.unpack(">4h", head[36:44])  # xMin, yMin, xMax, yMax
+        self.hhea = struct.unpack(">Hhhh", hhea[10:18])  # advanceWidthMax … xMaxExtent
+        self.maxp = struct.unpack(f">{len(_MAXP_FIELDS)}H", maxp[6:6 + 2 * len(_MAXP_FIELDS)]) \
+            if len(maxp) >= 6 + 2 * len(_MAXP_FIELDS) else ()
+        self._metrics = struct.unpack(">H", hhea[34:36])[0]  # numberOfHMetrics
+        long_loca = struct.unpack(">h", head[50:52])[0] == 1
+        loca = self.tables["loca"]
+        self.loca = (struct.unpack(f">{len(loca) // 4}I", loca) if long_loca
+                     else [2 * n for n in struct.unpack(f">{len(loca) // 2}H", loca)])
+
+    def glyph(self, gid: int) -> bytes:
+        if gid + 1 >= len(self.loca):
+            return b""
+        return self.tables["glyf"][self.loca[gid]:self.loca[gid + 1]]
+
+    def metrics(self, gid: int) -> tuple[int, int]:
+        """(advance width, left side bearing), as fontTools' hmtx gives them."""
+        hmtx, last = self.tables["hmtx"], self._metrics - 1
+        if gid <= last:
+            return struct.unpack(">Hh", hmtx[4 * gid:4 * gid + 4])
+        advance = struct.unpack(">H", hmtx[4 * last:4 * last + 2])[0]
+        at = 4 * self._metrics + 2 * (gid - self._metrics)
+        return advance, struct.unpack(">h", hmtx[at:at + 2])[0]
+
+
+def _read_faces(pages: list[Page], faces: dict[tuple[int, int], _Face]) -> None:
+    """The subsets of the book face these pages use, read for _share_fonts."""
+    for page in pages:
+        fonts: Any = page.obj.Resources.get("/Font", {})
+        for key in fonts:
+            font = fonts[key]
+            if font.get("/Subtype") == "/Type0" and font.is_indirect \
+                    and font.objgen not in faces:
+                faces[font.objgen] = _face(font)
+
+
+def _face(font: Object) -> _Face:
+    data = font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
+    return _Face(_widths(font), _texts(font), _Program(data))
+
+
+def _compress(datas: list[bytes]) -> list[bytes]:
+    return [zlib.compress(data) for data in datas]
+
+
+def _share_fonts(book: Pdf, faces: dict[tuple[int, int], _Face]) -> None:
     """Each face once: WeasyPrint embeds a subset of the book face per document, with the
     glyph ids of the whole font (HB_SUBSET_FLAGS_RETAIN_GIDS), so the pieces' subsets of a
     face merge into one font program and one font dictionary that every page then uses;
     the pieces' own are no longer referenced, and qpdf writes only what is."""
-    faces: dict[str, dict[tuple[int, int], Object]] = {}
+    by_name: dict[str, dict[tuple[int, int], Object]] = {}
     for page in book.pages:
         fonts: Any = page.obj.Resources.get("/Font", {})
         for key in fonts:
             font = fonts[key]
             if font.get("/Subtype") == "/Type0" and font.is_indirect:
-                faces.setdefault(str(font.BaseFont), {})[font.objgen] = font
+                by_name.setdefault(str(font.BaseFont), {})[font.objgen] = font
     shared = {}
-    for fonts in faces.values():
+    for fonts in by_name.values():
         if len(fonts) > 1:
-            merged = _merge_face(book, list(fonts.values()))
+            merged = _merge_face(book, [(font, faces.get(objgen) or _face(font))
+                                        for objgen, font in fonts.items()])
             shared.update(dict.fromkeys(fonts, merged))
     for page in book.pages:
         fonts = page.obj.Resources.get("/Font", {})
@@ -437,25 +554,21 @@ def _share_fonts(book: Pdf) -> None:
                 fonts[key] = shared[fonts[key].objgen]
 
 
-def _merge_face(book: Pdf, fonts: list[Object]) -> Object:
-    """One Type 0 font for the pieces' subsets of one face: the union of their glyphs,
-    widths and text mappings."""
+def _merge_face(book: Pdf, fonts: list[tuple[Object, _Face]]) -> Object:
+    """One Type 0 font for the pieces' subsets of one face (in page order): the union of
+    their glyphs, widths and text mappings."""
     import pikepdf
     from pikepdf import Array, Dictionary
 
     widths: dict[int, float] = {}
     texts: dict[int, str] = {}
-    programs = []
-    for font in fonts:
-        own = _widths(font)
-        widths = {**own, **widths}
-        texts = {**_texts(font), **texts}
-        descriptor = font.DescendantFonts[0].FontDescriptor
-        programs.append((descriptor.FontFile2.read_bytes(), sorted(own)))
-    data = _merge_programs(programs)
+    for _font, face in fonts:
+        widths = {**face.widths, **widths}
+        texts = {**face.texts, **texts}
+    data = _merge_programs([(face.program, sorted(face.widths)) for _font, face in fonts])
     program = pikepdf.Stream(book, data)
     program.Length1 = len(data)
-    first = fonts[0]
+    first = fonts[0][0]
     child = first.DescendantFonts[0]
     descriptor = Dictionary({k: v for k, v in child.FontDescriptor.items()
                              if k != "/FontFile2"})
@@ -514,56 +627,49 @@ def _components(raw: bytes) -> list[int]:
             return found
 
 
-def _merge_programs(programs: list[tuple[bytes, list[int]]]) -> bytes:
+def _merge_programs(programs: list[tuple[_Program, list[int]]]) -> bytes:
     """The glyphs each subset uses, copied into the largest of them (same glyph order:
     all are subsets of one instance with their glyph ids kept).
 
     Glyphs are copied as their bytes, never decoded (but for a composite's component
-    names), and the font is written without recomputing bounding boxes and maxima, which
+    ids), and the font is written without recomputing bounding boxes and maxima, which
     would decode every glyph: the merged font's are the extremes of the subsets'."""
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.tables._g_l_y_f import Glyph
 
-    fonts = []
-    for data, used in programs:
-        font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False)
-        # Names by glyph id, set before any table is read: fontTools otherwise names the
-        # glyphs of a 'post' format 3 font after its cmap, which differs from subset to
-        # subset.
-        font.setGlyphOrder([f"glyph{gid:05d}" for gid in range(font["maxp"].numGlyphs)])
-        fonts.append((font, used))
-    base = max(fonts, key=lambda item: len(item[0].getGlyphOrder()))[0]
+    largest = max(programs, key=lambda item: item[0].glyphs)[0]
+    base = TTFont(io.BytesIO(largest.data), recalcTimestamp=False, recalcBBoxes=False)
+    # Names by glyph id, set before any table is read: fontTools otherwise names the glyphs
+    # of a 'post' format 3 font after its cmap, which differs from subset to subset.
+    base.setGlyphOrder([f"glyph{gid:05d}" for gid in range(largest.glyphs)])
     glyphs, hmtx = base["glyf"].glyphs, base["hmtx"]
-    for font, used in fonts:
-        if font is base:
+    for program, used in programs:
+        if program is largest:
             continue
-        # The other subsets' glyphs read straight from their 'glyf' bytes by 'loca'.
-        loca, table = font["loca"], font.reader["glyf"]
-        other_hmtx = font["hmtx"]
-        todo = [gid for gid in used if gid < len(loca) - 1]
+        todo = list(used)
         while todo:
             gid = todo.pop()
-            raw = table[loca[gid]:loca[gid + 1]]
+            raw = program.glyph(gid)
             name = f"glyph{gid:05d}"
-            if not raw or getattr(glyphs[name], "data", b""):
+            if not raw or gid >= largest.glyphs or getattr(glyphs[name], "data", b""):
                 continue  # empty in this subset, or there already
             glyphs[name] = Glyph(raw)
-            hmtx[name] = other_hmtx[name]
+            hmtx[name] = program.metrics(gid)
             if struct.unpack(">h", raw[:2])[0] < 0:  # a composite: its components too
                 todo += _components(raw)
     head, maxp, hhea = base["head"], base["maxp"], base["hhea"]
-    for font, _used in fonts:
-        for name in ("xMin", "yMin"):
-            setattr(head, name, min(getattr(head, name), getattr(font["head"], name)))
-        for name in ("xMax", "yMax"):
-            setattr(head, name, max(getattr(head, name), getattr(font["head"], name)))
-        for name in _MAXP_FIELDS:
+    for program, _used in programs:
+        x_min, y_min, x_max, y_max = program.box
+        head.xMin, head.yMin = min(head.xMin, x_min), min(head.yMin, y_min)
+        head.xMax, head.yMax = max(head.xMax, x_max), max(head.yMax, y_max)
+        for name, value in zip(_MAXP_FIELDS, program.maxp, strict=False):
             if hasattr(maxp, name):
-                setattr(maxp, name, max(getattr(maxp, name), getattr(font["maxp"], name)))
-        for name in ("advanceWidthMax", "xMaxExtent"):
-            setattr(hhea, name, max(getattr(hhea, name), getattr(font["hhea"], name)))
-        for name in ("minLeftSideBearing", "minRightSideBearing"):
-            setattr(hhea, name, min(getattr(hhea, name), getattr(font["hhea"], name)))
+                setattr(maxp, name, max(getattr(maxp, name), value))
+        advance_max, min_left, min_right, extent = program.hhea
+        hhea.advanceWidthMax = max(hhea.advanceWidthMax, advance_max)
+        hhea.xMaxExtent = max(hhea.xMaxExtent, extent)
+        hhea.minLeftSideBearing = min(hhea.minLeftSideBearing, min_left)
+        hhea.minRightSideBearing = min(hhea.minRightSideBearing, min_right)
     out = io.BytesIO()
     base.save(out)
     return out.getvalue()
@@ -572,11 +678,30 @@ def _merge_programs(programs: list[tuple[bytes, list[int]]]) -> bytes:
 def main() -> int:
     """``python -m antologi.render.join``: pickled messages on stdin, ("piece", Piece,
     position) for each piece and ("end", front pages) last; the book's PDF on stdout; exit
-    3 when the pieces cannot be joined (the reason on stderr)."""
+    3 when the pieces cannot be joined (the reason on stderr). A thread reads the messages
+    as they come, so that the build never waits for the join to take a piece."""
+    import queue
+    import threading
+
+    messages: queue.SimpleQueue[tuple] = queue.SimpleQueue()
+
+    def read() -> None:
+        try:
+            while True:
+                message = pickle.load(sys.stdin.buffer)
+                messages.put(message)
+                if message[0] == "end":
+                    return
+        except BaseException as exc:  # the build ended: the join ends with it
+            messages.put(("failed", exc))
+
+    threading.Thread(target=read, daemon=True).start()
     book = _Book()  # pikepdf imported while the first piece is laid out
     try:
         while True:
-            message = pickle.load(sys.stdin.buffer)
+            message = messages.get()
+            if message[0] == "failed":
+                raise message[1]
             if message[0] == "end":
                 data = book.finish(message[1])
                 break

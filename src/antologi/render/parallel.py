@@ -356,8 +356,19 @@ class Pieces:
                        for n, parts in enumerate(self._groups)]
         self._futures = [self._pool.submit(task) for task in self._tasks]
         self._laid: single.PdfResult | None = None
-        # The join begins with the first groups while the others are laid out.
+        # The join takes the groups in book order, each as soon as it and those before it
+        # are laid out (or taken from the cache): the first ones now, while the others
+        # are laid out. In this order the bytes are the same whatever came from the cache
+        # (qpdf numbers the objects, and so fills its object streams, in the order they
+        # were copied in).
         self._joining: Joining | None = Joining()
+        self._fed: set[int] = set()
+        self._streaming = book.manifest.pdf.long_notes != "endnotes"
+        if self._streaming:
+            for index, future in enumerate(self._futures):
+                if not future.done() or future.exception() is not None:
+                    break
+                self._feed(index, future.result())
         self._front_pages = 0
 
     def _pad(self, index: int) -> bool:
@@ -444,24 +455,24 @@ class Pieces:
         self._store.keep_only_used()
         return self._result(front, laid, tail, starts)
 
-    def _join_groups(self, laid: list[Laid]) -> None:
-        """The groups to the join, in order, each with its first folio."""
-        first = 1 + sum(piece.kept for piece in laid[:-1])
-        piece, number = laid[-1], len(laid)
+    def _feed(self, index: int, piece: Laid) -> None:
+        """A group to the join, at its place in the book (the front matter is at 0)."""
+        if index in self._fed:
+            return
+        if self._pad(index) and piece.kept % 2:
+            raise NotJoinable("a group does not end on a verso")
         assert self._joining is not None
-        self._joining.add(Piece(piece.data, piece.kept, first, piece.folios,
-                                catalogue=number == 1 and not self._prepared.front), number)
+        self._fed.add(index)
+        self._joining.add(Piece(piece.data, piece.kept, True, piece.folios,
+                                catalogue=index == 0 and not self._prepared.front), index + 1)
 
     def _wait_for_groups(self) -> list[Laid]:
-        streaming = self._book.manifest.pdf.long_notes != "endnotes"
         laid: list[Laid] = []
-        for number, future in enumerate(self._futures):
+        for index, future in enumerate(self._futures):
             laid.append(future.result())
-            if self._pad(number) and laid[-1].kept % 2:
-                raise NotJoinable("a group does not end on a verso")
-            if streaming:  # joined while the next ones are laid out
-                self._join_groups(laid)
-        if streaming:
+            if self._streaming:  # joined while the next ones are laid out
+                self._feed(index, laid[-1])
+        if self._streaming:
             return laid
         for index, parts in enumerate(self._groups):
             moved: list[str] = []
@@ -477,8 +488,8 @@ class Pieces:
                     f"group {index + 1}", _html(again, part_now), pad=self._pad(index))
                 ).result()
             laid[index].endnotes = moved
-        for number in range(1, len(laid) + 1):  # the groups as their notes left them
-            self._join_groups(laid[:number])
+        for index, piece in enumerate(laid):  # the groups as their notes left them
+            self._feed(index, piece)
         return laid
 
     def _result(self, front: Laid | None, groups: list[Laid], tail: Laid | None,
