@@ -651,8 +651,13 @@ def _merge_programs(programs: list[tuple[_Program, list[int]]]) -> bytes:
             gid = todo.pop()
             raw = program.glyph(gid)
             name = f"glyph{gid:05d}"
-            if not raw or gid >= largest.glyphs or getattr(glyphs[name], "data", b""):
-                continue  # empty in this subset, or there already
+            if gid >= largest.glyphs:
+                continue
+            if not raw:  # no outline (a space): its advance all the same
+                hmtx[name] = program.metrics(gid)
+                continue
+            if getattr(glyphs[name], "data", b""):
+                continue  # there already
             glyphs[name] = Glyph(raw)
             hmtx[name] = program.metrics(gid)
             if struct.unpack(">h", raw[:2])[0] < 0:  # a composite: its components too
