@@ -75,6 +75,7 @@ JOIN_ID = "antologi-join-page"
 _HREF = re.compile(r'href="#([^"]+)"')
 _ID = re.compile(r'\bid="([^"]+)"')
 _PAGEREF = re.compile(r'<a class="pageref" href="#([^"]+)"')
+PAGE_ATTRIBUTE = "data-antologi-page"
 
 
 @dataclass(frozen=True)
@@ -203,8 +204,14 @@ def _task(name: str, html: str, css: str = "", pad: bool = False) -> Task:
     return Task(name, _inject(html, css=css, end=join), frozenset({*outside, JOIN_ID}))
 
 
-def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def _numbered(html: str, where: dict[str, int]) -> str:
+    """Each page reference to a known id with its page number as an attribute."""
+
+    def number(match: re.Match[str]) -> str:
+        page = where.get(match.group(1))
+        return match.group() if page is None else f'{match.group()} {PAGE_ATTRIBUTE}="{page}"'
+
+    return _PAGEREF.sub(number, html)
 
 
 def plan(prepared: single._Html) -> tuple[list[list[single._Part]], list[single._Part]]:
@@ -423,12 +430,13 @@ class Pieces:
         tail: Laid | None = None
         tail_future = None
         if rest:
-            refs = sorted(set().union(*(_PAGEREF.findall(str(p.body)) for p in rest)))
-            css = "\n".join(
-                [f"@page :first {{ counter-reset: page {starts[-1]}; }}"]
-                + [f'a.pageref[href="#{ref}"]::after {{ content: {_css_string(str(where[ref]))}; }}'
-                   for ref in refs if ref in where])
-            tail_future = pool.submit(_task("back", _html(prepared, rest), css))
+            # The page references as literal numbers: an attribute on each link and one
+            # rule (a rule per reference, 555 in the 801-page book's reading list, were
+            # each tried on every element: its 7 pages took 1.63 s instead of 1.48 s).
+            css = (f"@page :first {{ counter-reset: page {starts[-1]}; }}\n"
+                   f"a.pageref[{PAGE_ATTRIBUTE}]::after {{ content: attr({PAGE_ATTRIBUTE}); }}")
+            tail_future = pool.submit(_task("back", _numbered(_html(prepared, rest), where),
+                                            css))
             for part in rest[:1]:
                 if part.head is not None:
                     where.setdefault(part.head.id, starts[-1])
