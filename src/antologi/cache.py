@@ -374,3 +374,59 @@ class LayoutStore:
             if path.name.split(".")[0] not in self.used:
                 with contextlib.suppress(OSError):
                     path.unlink()
+
+
+def building() -> bool:
+    """Whether a build is running in this thread (inside ``recording``): only a build reads
+    and writes the stores below, never ``antologi check`` or a test of a transform."""
+    return _recording.get() is not None
+
+
+class BreakStore:
+    """Words hyphenated by earlier builds (hyphenation.Hyphenator): one JSON file per
+    language, dictionary, settings and exceptions, under the tools' key, so that a build
+    looks up in pyphen only the words it has not met before. Used only when every entry
+    has the right shape (a word and break offsets inside it) and hashes to what was
+    recorded with it; a file that cannot be read or written only costs time."""
+
+    LIMIT = 32  # files kept: those of the last few settings and exceptions files
+
+    def __init__(self, root: Path, *parts: object) -> None:
+        self.folder = root.resolve() / CACHE_FOLDER / "hyphenation"
+        self.path = self.folder / f"{_digest(tool_key(), *parts)}.json"
+
+    def load(self) -> dict[str, tuple[int, ...]]:
+        try:
+            data = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != FORMAT \
+                or not isinstance(data.get("words"), dict) \
+                or data.get("sha256") != _words_hash(data["words"]):
+            return {}
+        words: dict[str, tuple[int, ...]] = {}
+        for word, points in data["words"].items():
+            if not isinstance(points, list) or not all(
+                    isinstance(p, int) and 0 < p < len(word) for p in points):
+                return {}
+            words[word] = tuple(points)
+        return words
+
+    def save(self, words: dict[str, tuple[int, ...]]) -> None:
+        from .resources import atomic_write
+
+        listed = {w: list(p) for w, p in sorted(words.items())}
+        data = {"format": FORMAT, "sha256": _words_hash(listed), "words": listed}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+            kept = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+            for old in kept[:-self.LIMIT]:
+                old.unlink()
+        except OSError:
+            pass
+
+
+def _words_hash(words: object) -> str:
+    return hashlib.sha256(json.dumps(words, ensure_ascii=False, sort_keys=True)
+                          .encode("utf-8")).hexdigest()

@@ -103,6 +103,12 @@ class Exceptions:
                     return table[candidate]
         return None
 
+    def for_language(self, lang: str) -> dict[str, tuple[int, ...]]:
+        """The entries that can apply to a language: its own and those for every one."""
+        own = self.by_lang.get(langmod.primary(langmod.normalize_tag(lang)[0]), {})
+        return {**{f"*:{k}": v for k, v in self.by_lang.get(ALL_LANGUAGES, {}).items()},
+                **own}
+
 
 def _key(word: str) -> str:
     """Lookup form: lower case, typographic apostrophe, ASCII hyphen (same length, so the
@@ -279,24 +285,40 @@ class Hyphenator:
     passes each text piece to the Hyphenator of its own language)."""
 
     def __init__(self, lang: str, settings: HyphenationSettings,
-                 exceptions: Exceptions) -> None:
+                 exceptions: Exceptions,
+                 known: dict[str, tuple[int, ...]] | None = None) -> None:
+        """known: the breaks of words met before, with the same language, dictionary,
+        settings and exceptions (cache.BreakStore); pyphen's patterns, slow to load, are
+        loaded only for a word that is not among them."""
         self.lang = langmod.normalize_tag(lang)[0]
         self.settings = settings
         self.exceptions = exceptions
         self.dictionary_name = langmod.hyphenation_dictionary(self.lang)
-        self._pyphen = (_dictionary(self.dictionary_name, settings.left, settings.right)
-                        if self.dictionary_name else None)
+        self._loaded: pyphen.Pyphen | None = None
         # word -> its breaks, chunk -> the chunk hyphenated: a book repeats its words, and
         # the rules below are slow Python (one Hyphenator is one language, settings and
         # exceptions file).
-        self._known: dict[str, tuple[int, ...]] = {}
+        self._known: dict[str, tuple[int, ...]] = dict(known or {})
         self._chunks: dict[str, str] = {}
+        self.learned = 0  # words not in ``known``
 
     @property
     def available(self) -> bool:
         """False when pyphen has no dictionary for the language (the caller warns T003);
         exception entries are still honoured then."""
-        return self._pyphen is not None
+        return self.dictionary_name is not None
+
+    @property
+    def known(self) -> dict[str, tuple[int, ...]]:
+        """Every word met so far, with its breaks."""
+        return self._known
+
+    @property
+    def _pyphen(self) -> pyphen.Pyphen | None:
+        if self._loaded is None and self.dictionary_name is not None:
+            self._loaded = _dictionary(self.dictionary_name, self.settings.left,
+                                       self.settings.right)
+        return self._loaded
 
     def points(self, word: str) -> list[int]:
         """Break offsets within a token (a word or a hard-hyphen compound), where a soft
@@ -304,6 +326,7 @@ class Hyphenator:
         known = self._known.get(word)
         if known is None:
             known = self._known[word] = tuple(self._points(word))
+            self.learned += 1
         return list(known)
 
     def _points(self, word: str) -> list[int]:

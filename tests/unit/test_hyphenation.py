@@ -6,8 +6,11 @@ computed once with pyphen 0.18.1 and checked by eye against the real texts.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from antologi import hyphenation as hyphenation_module
 from antologi.diagnostics import Severity
 from antologi.hyphenation import (
     ALL_LANGUAGES,
@@ -372,3 +375,51 @@ def test_diagnostic_format() -> None:
 def test_no_break_inside_a_ligature(lang: str, word: str, expected: str) -> None:
     hyphenator = Hyphenator(lang, HyphenationSettings(), Exceptions(by_lang={}))
     assert hyphenator.hyphenate(word).replace(SOFT_HYPHEN, "|") == expected
+
+
+# --- Words met by earlier builds ----------------------------------------------------------
+
+
+def test_known_words_need_no_dictionary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Hyphenator given the words of an earlier build (cache.BreakStore) breaks them as
+    it did without loading pyphen's patterns; a new word loads them."""
+    settings = HyphenationSettings()
+    text = "fängelseintervjun med oppositionens företrädare"
+    earlier = Hyphenator("sv", settings, NO_EXCEPTIONS)
+    expected = earlier.hyphenate(text)
+    assert earlier.learned == len(earlier.known) > 0
+    new_word = hyphenate("sv", "regeringsförklaringen")
+
+    loaded: list[str] = []
+    original = hyphenation_module._dictionary
+
+    def dictionary(name: str, left: int, right: int) -> object:
+        loaded.append(name)
+        return original(name, left, right)
+
+    monkeypatch.setattr("antologi.hyphenation._dictionary", dictionary)
+    again = Hyphenator("sv", settings, NO_EXCEPTIONS, dict(earlier.known))
+    assert again.hyphenate(text) == expected
+    assert loaded == [] and again.learned == 0
+    assert again.hyphenate("regeringsförklaringen") == shy(new_word)
+    assert loaded == ["sv"] and again.learned == 1
+
+
+def test_the_store_of_known_words_is_used_only_whole(tmp_path: Path) -> None:
+    """What a build keeps is read back as it was written; a file that was changed, cut
+    short or holds a break outside its word is not used at all."""
+    from antologi.cache import BreakStore
+
+    store = BreakStore(tmp_path, "sv", "settings")
+    words = {"fängelse": (3, 5), "och": ()}
+    store.save(words)
+    assert BreakStore(tmp_path, "sv", "settings").load() == words
+    assert BreakStore(tmp_path, "sv", "other settings").load() == {}
+
+    text = store.path.read_text("utf-8")
+    store.path.write_text(text.replace("[3, 5]", "[3, 4]"), "utf-8")  # hash disagrees
+    assert store.load() == {}
+    store.path.write_text(text[:len(text) // 2], "utf-8")
+    assert store.load() == {}
+    store.save({"och": (7,)})  # a break past the end of the word
+    assert store.load() == {}

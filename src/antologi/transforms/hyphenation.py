@@ -8,6 +8,7 @@ asks (they break dictionary look-up on some readers).
 
 from __future__ import annotations
 
+from .. import cache
 from .. import lang as langmod
 from .. import model as m
 from ..diagnostics import Report, Span
@@ -47,7 +48,7 @@ def apply(book: m.Book, report: Report) -> m.Book:
                     continue
                 tag = piece.lang
                 if tag not in hyphenators:
-                    hyphenators[tag] = Hyphenator(tag, settings, exceptions)
+                    hyphenators[tag] = _hyphenator(book, tag, settings, exceptions)
                 hyphenator = hyphenators[tag]
                 if not hyphenator.available:
                     key = (chapter.path.as_posix(), tag)
@@ -62,4 +63,27 @@ def apply(book: m.Book, report: Report) -> m.Book:
                             "ru, da and more")
                     continue
                 piece.node.text = hyphenator.hyphenate(piece.node.text)
+    if cache.building():
+        for hyphenator in hyphenators.values():
+            if hyphenator.learned and hyphenator.available:
+                _store(book, hyphenator.lang, settings, exceptions).save(hyphenator.known)
     return book
+
+
+def _store(book: m.Book, lang: str, settings: HyphenationSettings,
+           exceptions: Exceptions) -> cache.BreakStore:
+    """Where a build keeps the breaks of the words of one language (cache.BreakStore):
+    under everything that decides them but the words."""
+    return cache.BreakStore(book.manifest.root, "hyphenation", lang,
+                            langmod.hyphenation_dictionary(lang), settings,
+                            sorted(exceptions.for_language(lang).items()))
+
+
+def _hyphenator(book: m.Book, tag: str, settings: HyphenationSettings,
+                exceptions: Exceptions) -> Hyphenator:
+    """A language's Hyphenator, with the words an earlier build met when there is one."""
+    lang = langmod.normalize_tag(tag)[0]
+    known = None
+    if cache.building() and langmod.hyphenation_dictionary(lang) is not None:
+        known = _store(book, lang, settings, exceptions).load()
+    return Hyphenator(tag, settings, exceptions, known)
