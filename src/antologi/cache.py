@@ -29,7 +29,8 @@ lives beside ``book/`` in a hidden folder that carries its own ``.gitignore``, a
 and ruff's caches do, and goes away with the project.
 
 A PDF laid out in pieces (render/parallel.py) keeps its pieces in ``LayoutStore``, so that
-an edited text is the only one laid out again.
+an edited text is the only one laid out again; hyphenation keeps the words it has broken
+in ``BreakStore``, so that pyphen is asked only about new ones.
 
 The cache is never trusted blindly: an entry that is not valid JSON, has the wrong shape,
 another format version, another key, names an input or output that is missing or hashes

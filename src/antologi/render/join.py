@@ -14,8 +14,8 @@ WeasyPrint or the book: the memory it needs (about 0.2 MB a page: qpdf's objects
 pieces and of the book) is its own, and the build's main process does not grow by it. It
 starts with the layout and is fed piece by piece, each group as soon as it and the groups
 before it are laid out, so that most of its work is done while the last pieces are laid
-out; the order pieces are fed in never depends on timing (the groups, the back matter,
-then the front matter), so neither do the bytes.
+out; the order pieces are fed in never depends on timing or on what the build took from
+its cache (the groups, the back matter, then the front matter), so neither do the bytes.
 """
 
 from __future__ import annotations
@@ -133,12 +133,13 @@ class _Placed:
 
 
 class _Book:
-    """The book being joined. Pieces come in any order (the build sends those taken from
-    its cache first); each goes to its place: its pages, its structure elements and its
-    bookmarks at its position in the book. The body's pieces are at positions 1, 2, …, the
-    front matter at 0: a group's folios are renumbered as soon as all pieces before it
-    are in (its first folio is the pages before it, plus one), and the parent-tree keys are
-    given by position at the end, so the bytes do not depend on the order of coming."""
+    """The book being joined. Each piece goes to its place, whatever the order it comes in
+    (the front matter comes last): its pages, its structure elements and its bookmarks at
+    its position in the book. The body's pieces are at positions 1, 2, …, the front matter
+    at 0: a group's folios are renumbered as soon as all pieces before it are in (its first
+    folio is the pages before it, plus one), and the parent-tree keys are given in book
+    order at the end. The bytes still depend on the order pieces come in (qpdf fills its
+    object streams in the order objects were copied in): the build keeps it fixed."""
 
     def __init__(self) -> None:
         import pikepdf

@@ -371,12 +371,16 @@ class Pieces:
         self._joining: Joining | None = Joining()
         self._fed: set[int] = set()
         self._streaming = book.manifest.pdf.long_notes != "endnotes"
-        if self._streaming:
-            for index, future in enumerate(self._futures):
-                if not future.done() or future.exception() is not None:
-                    break
-                self._feed(index, future.result())
         self._front_pages = 0
+        if self._streaming:
+            try:
+                for index, future in enumerate(self._futures):
+                    if not future.done() or future.exception() is not None:
+                        break
+                    self._feed(index, future.result())
+            except BaseException:
+                self.cancel()
+                raise
 
     def _pad(self, index: int) -> bool:
         """Each group ends on a verso, as the next text opens on a recto; the last one only
