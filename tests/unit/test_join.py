@@ -42,7 +42,7 @@ def test_a_failure_in_the_join_process_is_not_taken_for_a_refusal() -> None:
 
 def test_pieces_go_to_their_place_whatever_order_they_come_in() -> None:
     """The front matter comes last (it waits for the others' page numbers) and goes
-    first; the bytes are those of the pieces given in book order."""
+    first."""
     front, body, back = (Piece(_pdf(3, 300), kept=2), Piece(_pdf(4, 400), kept=3),
                          Piece(_pdf(2, 500), kept=1))
     joining = Joining()
@@ -53,3 +53,43 @@ def test_pieces_go_to_their_place_whatever_order_they_come_in() -> None:
     with pikepdf.open(io.BytesIO(data)) as book:
         assert [int(page.mediabox[2]) for page in book.pages] == [300, 300, 400, 400, 400,
                                                                   500]
+
+
+def test_a_refusal_while_the_build_still_sends_is_a_refusal() -> None:
+    """The join refuses a piece before the build has sent the rest: its reading thread is
+    still waiting on stdin, and the refusal must come back as NotJoinable (the build then
+    lays the book out in one document), not as the join process aborting."""
+    joining = Joining()
+    joining.add(Piece(_pdf(3), kept=5), 1)
+    joining._process.wait(timeout=60)  # it has refused; nothing more was sent
+    with pytest.raises(NotJoinable, match="not the pages it was recorded with"):
+        joining.result(front_pages=0)
+
+
+def _with_font(font_file: bool) -> bytes:
+    """Two pages (one kept, the join page) whose first uses a Type 0 font with or without
+    a TrueType program (a CFF font has FontFile3 instead)."""
+    from pikepdf import Dictionary, Name
+
+    pdf = pikepdf.new()
+    for _ in range(2):
+        pdf.add_blank_page(page_size=(368, 567))
+    descriptor = Dictionary(Type=Name.FontDescriptor, FontName=Name("/ABCDEF+Face"))
+    if font_file:
+        descriptor.FontFile2 = pikepdf.Stream(pdf, b"not a font program")
+    child = Dictionary(Type=Name.Font, Subtype=Name.CIDFontType2,
+                       BaseFont=Name("/ABCDEF+Face"), FontDescriptor=descriptor)
+    font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type0,
+                                        BaseFont=Name("/ABCDEF+Face"),
+                                        DescendantFonts=[child]))
+    pdf.pages[0].obj.Resources = Dictionary(Font=Dictionary(F1=font))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("font_file", [False, True], ids=["no TrueType", "unreadable"])
+def test_a_face_that_cannot_be_merged_is_a_refusal(font_file: bool) -> None:
+    with pytest.raises(NotJoinable, match="cannot be merged"):
+        Joining.of([Piece(_with_font(font_file), kept=1), Piece(_with_font(font_file),
+                                                                kept=1)], front_pages=0)

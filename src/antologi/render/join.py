@@ -71,7 +71,8 @@ class Joining:
 
     @classmethod
     def of(cls, pieces: list[Piece], front_pages: int) -> bytes:
-        """The pieces, in book order, joined."""
+        """The pieces, in book order, joined at positions 0, 1, …: a group (whose folios
+        are renumbered) is never the first, which is the front matter's place."""
         joining = cls()
         for position, piece in enumerate(pieces):
             joining.add(piece, position)
@@ -149,7 +150,8 @@ class _Book:
         self.kids: dict[int, list[Object]] = {}
         self.names: dict[int, dict[str, Object]] = {}
         self.outline: dict[int, list[OutlineItem]] = {}
-        self.faces: dict[tuple[int, int], _Face] = {}
+        self.faces: dict[tuple[int, int], _Face | None] = {}
+        self.largest: dict[str, _Program] = {}  # by face: the subset the others merge into
         self.version = "1.0"
 
     def add(self, piece: Piece, position: int) -> None:
@@ -185,7 +187,7 @@ class _Book:
                     book.Root[key] = _copy(book, source.Root[key])
             if "/Info" in source.trailer:
                 book.trailer.Info = _copy(book, source.trailer.Info)
-        _read_faces(placed.pages, self.faces)
+        _read_faces(placed.pages, self.faces, self.largest)
         self._renumber_ready()
 
     def _renumber_ready(self) -> None:
@@ -470,19 +472,50 @@ class _Face:
 
 
 class _Program:
-    """A TrueType subset read straight from its tables' bytes: its glyphs as bytes, their
-    metrics, the header values the merged font takes the extremes of. (fontTools would
-    decode the metrics of all glyph ids, which a subset with its ids kept has thousands
-    of, once for each piece.)"""
+    """A TrueType subset read straight from its tables' bytes: the glyphs its piece uses
+    (with a composite's components) as bytes with their metrics, the header values the
+    merged font takes the extremes of, and, while it is the largest subset of its face met
+    so far, its data. (fontTools would decode the metrics of all glyph ids, which a subset
+    with its ids kept has thousands of, once for each piece.)"""
 
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        count = struct.unpack(">H", data[4:6])[0]
-        self.tables: dict[str, bytes] = {}
-        for index in range(count):
-            tag, _checksum, offset, length = struct.unpack(
-                ">4sIII", data[12 + 16 * index:28 + 16 * index])
-            self.tables[tag.decode("latin-1")] = data[offset:offset + length]
+    def __init__(self, data: bytes, used: list[int]) -> None:
+        """ValueError when the data is not a TrueType program with the tables read here."""
+        self.data: bytes | None = data
+        view = memoryview(data)  # the tables as views of the data, not copies
+        try:
+            count = struct.unpack(">H", data[4:6])[0]
+            self.tables: dict[str, memoryview] = {}
+            for index in range(count):
+                tag, _checksum, offset, length = struct.unpack(
+                    ">4sIII", data[12 + 16 * index:28 + 16 * index])
+                self.tables[tag.decode("latin-1")] = view[offset:offset + length]
+            self._read()
+            self.copies = self._copies(used)
+        except (struct.error, KeyError, IndexError) as exc:
+            raise ValueError(f"not a TrueType program: {exc}") from exc
+
+    def _copies(self, used: list[int]) -> dict[int, tuple[bytes, tuple[int, int]]]:
+        """glyph id -> (its outline's bytes, empty for a space; its metrics)."""
+        copies: dict[int, tuple[bytes, tuple[int, int]]] = {}
+        todo = list(used)
+        while todo:
+            gid = todo.pop()
+            if gid in copies or gid >= self.glyphs:
+                continue
+            raw = self.glyph(gid)
+            copies[gid] = (raw, self.metrics(gid))
+            if raw and struct.unpack(">h", raw[:2])[0] < 0:  # a composite: its components
+                todo += _components(raw)
+        return copies
+
+    def release(self) -> None:
+        """Keep only the glyphs it copies into the merged font: a larger subset of its face
+        (or an earlier one as large) is the one they are copied into."""
+        self.data = None
+        self.tables = {}
+        self.loca = ()
+
+    def _read(self) -> None:
         head, hhea, maxp = self.tables["head"], self.tables["hhea"], self.tables["maxp"]
         self.glyphs = struct.unpack(">H", maxp[4:6])[0]
         self.box = struct.unpack(">4h", head[36:44])  # xMin, yMin, xMax, yMax
@@ -493,12 +526,12 @@ class _Program:
         long_loca = struct.unpack(">h", head[50:52])[0] == 1
         loca = self.tables["loca"]
         self.loca = (struct.unpack(f">{len(loca) // 4}I", loca) if long_loca
-                     else [2 * n for n in struct.unpack(f">{len(loca) // 2}H", loca)])
+                     else tuple(2 * n for n in struct.unpack(f">{len(loca) // 2}H", loca)))
 
     def glyph(self, gid: int) -> bytes:
         if gid + 1 >= len(self.loca):
             return b""
-        return self.tables["glyf"][self.loca[gid]:self.loca[gid + 1]]
+        return bytes(self.tables["glyf"][self.loca[gid]:self.loca[gid + 1]])
 
     def metrics(self, gid: int) -> tuple[int, int]:
         """(advance width, left side bearing), as fontTools' hmtx gives them."""
@@ -510,27 +543,48 @@ class _Program:
         return advance, struct.unpack(">h", hmtx[at:at + 2])[0]
 
 
-def _read_faces(pages: list[Page], faces: dict[tuple[int, int], _Face]) -> None:
-    """The subsets of the book face these pages use, read for _share_fonts."""
+def _read_faces(pages: list[Page], faces: dict[tuple[int, int], _Face | None],
+                largest: dict[str, _Program]) -> None:
+    """The font subsets these pages use, read for _share_fonts (None: not a TrueType
+    program, such as a CFF fallback font: it cannot be merged). Only the largest subset
+    of each face met so far (the first of equal ones) keeps its data."""
     for page in pages:
         fonts: Any = page.obj.Resources.get("/Font", {})
         for key in fonts:
             font = fonts[key]
-            if font.get("/Subtype") == "/Type0" and font.is_indirect \
-                    and font.objgen not in faces:
-                faces[font.objgen] = _face(font)
+            if font.get("/Subtype") != "/Type0" or not font.is_indirect \
+                    or font.objgen in faces:
+                continue
+            face = faces[font.objgen] = _face(font)
+            if face is None:
+                continue
+            name, program = str(font.BaseFont), face.program
+            before = largest.get(name)
+            if before is None or program.glyphs > before.glyphs:
+                largest[name] = program
+                if before is not None:
+                    before.release()
+            else:
+                program.release()
 
 
-def _face(font: Object) -> _Face:
-    data = font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
-    return _Face(_widths(font), _texts(font), _Program(data))
+def _face(font: Object) -> _Face | None:
+    descriptor = font.DescendantFonts[0].get("/FontDescriptor")
+    if descriptor is None or "/FontFile2" not in descriptor:
+        return None
+    widths = _widths(font)
+    try:
+        program = _Program(descriptor.FontFile2.read_bytes(), sorted(widths))
+    except ValueError:
+        return None
+    return _Face(widths, _texts(font), program)
 
 
 def _compress(datas: list[bytes]) -> list[bytes]:
     return [zlib.compress(data) for data in datas]
 
 
-def _share_fonts(book: Pdf, faces: dict[tuple[int, int], _Face]) -> None:
+def _share_fonts(book: Pdf, faces: dict[tuple[int, int], _Face | None]) -> None:
     """Each face once: WeasyPrint embeds a subset of the book face per document, with the
     glyph ids of the whole font (HB_SUBSET_FLAGS_RETAIN_GIDS), so the pieces' subsets of a
     face merge into one font program and one font dictionary that every page then uses;
@@ -543,10 +597,14 @@ def _share_fonts(book: Pdf, faces: dict[tuple[int, int], _Face]) -> None:
             if font.get("/Subtype") == "/Type0" and font.is_indirect:
                 by_name.setdefault(str(font.BaseFont), {})[font.objgen] = font
     shared = {}
-    for fonts in by_name.values():
+    for name, fonts in by_name.items():
         if len(fonts) > 1:
-            merged = _merge_face(book, [(font, faces.get(objgen) or _face(font))
-                                        for objgen, font in fonts.items()])
+            read = [(font, faces[objgen] if objgen in faces else _face(font))
+                    for objgen, font in fonts.items()]
+            ready = [(font, face) for font, face in read if face is not None]
+            if len(ready) < len(read):
+                raise NotJoinable(f"the pieces' subsets of {name} cannot be merged")
+            merged = _merge_face(book, ready)
             shared.update(dict.fromkeys(fonts, merged))
     for page in book.pages:
         fonts = page.obj.Resources.get("/Font", {})
@@ -566,7 +624,7 @@ def _merge_face(book: Pdf, fonts: list[tuple[Object, _Face]]) -> Object:
     for _font, face in fonts:
         widths = {**face.widths, **widths}
         texts = {**face.texts, **texts}
-    data = _merge_programs([(face.program, sorted(face.widths)) for _font, face in fonts])
+    data = _merge_programs([face.program for _font, face in fonts])
     program = pikepdf.Stream(book, data)
     program.Length1 = len(data)
     first = fonts[0][0]
@@ -628,9 +686,9 @@ def _components(raw: bytes) -> list[int]:
             return found
 
 
-def _merge_programs(programs: list[tuple[_Program, list[int]]]) -> bytes:
-    """The glyphs each subset uses, copied into the largest of them (same glyph order:
-    all are subsets of one instance with their glyph ids kept).
+def _merge_programs(programs: list[_Program]) -> bytes:
+    """The glyphs each subset uses, copied into the largest of them, the first of equal
+    ones (same glyph order: all are subsets of one instance with their glyph ids kept).
 
     Glyphs are copied as their bytes, never decoded (but for a composite's component
     ids), and the font is written without recomputing bounding boxes and maxima, which
@@ -638,33 +696,30 @@ def _merge_programs(programs: list[tuple[_Program, list[int]]]) -> bytes:
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.tables._g_l_y_f import Glyph
 
-    largest = max(programs, key=lambda item: item[0].glyphs)[0]
+    largest = max((program for program in programs if program.data is not None),
+                  key=lambda program: program.glyphs)
+    assert largest.data is not None
     base = TTFont(io.BytesIO(largest.data), recalcTimestamp=False, recalcBBoxes=False)
     # Names by glyph id, set before any table is read: fontTools otherwise names the glyphs
     # of a 'post' format 3 font after its cmap, which differs from subset to subset.
     base.setGlyphOrder([f"glyph{gid:05d}" for gid in range(largest.glyphs)])
     glyphs, hmtx = base["glyf"].glyphs, base["hmtx"]
-    for program, used in programs:
+    for program in programs:
         if program is largest:
             continue
-        todo = list(used)
-        while todo:
-            gid = todo.pop()
-            raw = program.glyph(gid)
+        for gid, (raw, metrics) in sorted(program.copies.items()):
             name = f"glyph{gid:05d}"
             if gid >= largest.glyphs:
                 continue
             if not raw:  # no outline (a space): its advance all the same
-                hmtx[name] = program.metrics(gid)
+                hmtx[name] = metrics
                 continue
             if getattr(glyphs[name], "data", b""):
                 continue  # there already
             glyphs[name] = Glyph(raw)
-            hmtx[name] = program.metrics(gid)
-            if struct.unpack(">h", raw[:2])[0] < 0:  # a composite: its components too
-                todo += _components(raw)
+            hmtx[name] = metrics
     head, maxp, hhea = base["head"], base["maxp"], base["hhea"]
-    for program, _used in programs:
+    for program in programs:
         x_min, y_min, x_max, y_max = program.box
         head.xMin, head.yMin = min(head.xMin, x_min), min(head.yMin, y_min)
         head.xMax, head.yMax = max(head.xMax, x_max), max(head.yMax, y_max)
@@ -685,7 +740,8 @@ def main() -> int:
     """``python -m antologi.render.join``: pickled messages on stdin, ("piece", Piece,
     position) for each piece and ("end", front pages) last; the book's PDF on stdout; exit
     3 when the pieces cannot be joined (the reason on stderr). A thread reads the messages
-    as they come, so that the build never waits for the join to take a piece."""
+    as they come, while the pieces before are joined, so that the build seldom waits for
+    the join to take one (qpdf's calls keep Python's lock while they run)."""
     import queue
     import threading
 
@@ -720,4 +776,10 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Ended with os._exit: the reading thread may be waiting on stdin (a join refused before
+    # the build has sent everything), and an ordinary exit would then abort while closing
+    # stdin under it instead of ending with the refusal's code.
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
