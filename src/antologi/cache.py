@@ -408,7 +408,7 @@ class BreakStore:
         words: dict[str, tuple[int, ...]] = {}
         for word, points in data["words"].items():
             if not isinstance(points, list) or not all(
-                    isinstance(p, int) and 0 < p < len(word) for p in points):
+                    type(p) is int and 0 < p < len(word) for p in points):
                 return {}
             words[word] = tuple(points)
         return words

@@ -300,6 +300,8 @@ class Hyphenator:
         # exceptions file).
         self._known: dict[str, tuple[int, ...]] = dict(known or {})
         self._chunks: dict[str, str] = {}
+        self._given = len(self._known)
+        self._used: set[str] = set()
         self.learned = 0  # words not in ``known``
 
     @property
@@ -310,8 +312,18 @@ class Hyphenator:
 
     @property
     def known(self) -> dict[str, tuple[int, ...]]:
-        """Every word met so far, with its breaks."""
+        """Every word met so far or given, with its breaks."""
         return self._known
+
+    @property
+    def used(self) -> dict[str, tuple[int, ...]]:
+        """The words this Hyphenator was asked about, with their breaks."""
+        return {word: self._known[word] for word in sorted(self._used)}
+
+    @property
+    def forgotten(self) -> int:
+        """Words given that were never asked about (a text with them is gone)."""
+        return self._given + self.learned - len(self._used)
 
     @property
     def _pyphen(self) -> pyphen.Pyphen | None:
@@ -327,6 +339,7 @@ class Hyphenator:
         if known is None:
             known = self._known[word] = tuple(self._points(word))
             self.learned += 1
+        self._used.add(word)
         return list(known)
 
     def _points(self, word: str) -> list[int]:

@@ -403,6 +403,11 @@ def test_known_words_need_no_dictionary(monkeypatch: pytest.MonkeyPatch) -> None
     assert loaded == [] and again.learned == 0
     assert again.hyphenate("regeringsförklaringen") == shy(new_word)
     assert loaded == ["sv"] and again.learned == 1
+    # what a build keeps: the words it was asked about, not those of a text now gone
+    third = Hyphenator("sv", settings, NO_EXCEPTIONS, dict(again.known))
+    third.hyphenate("regeringsförklaringen")
+    assert list(third.used) == ["regeringsförklaringen"]
+    assert third.forgotten == len(again.known) - 1 > 0
 
 
 def test_the_store_of_known_words_is_used_only_whole(tmp_path: Path) -> None:

@@ -39,7 +39,8 @@ def apply(book: m.Book, report: Report) -> m.Book:
     settings = HyphenationSettings(options.hyphenate_min_word, options.hyphenate_left,
                                    options.hyphenate_right)
     exceptions = load_exceptions(book, report)
-    hyphenators: dict[str, Hyphenator] = {}
+    hyphenators: dict[str, Hyphenator] = {}  # by the tag as written
+    by_lang: dict[str, Hyphenator] = {}  # by the language it stands for (sv-SE, sv: sv)
     warned: set[tuple[str, str]] = set()
     for chapter in book.documents:
         for block, _lang, pieces in blocks_with_text(chapter, headings=False):
@@ -47,9 +48,12 @@ def apply(book: m.Book, report: Report) -> m.Book:
                 if piece.atomic or not isinstance(piece.node, m.Text):
                     continue
                 tag = piece.lang
-                if tag not in hyphenators:
-                    hyphenators[tag] = _hyphenator(book, tag, settings, exceptions)
-                hyphenator = hyphenators[tag]
+                hyphenator = hyphenators.get(tag)
+                if hyphenator is None:
+                    lang = langmod.normalize_tag(tag)[0]
+                    if lang not in by_lang:
+                        by_lang[lang] = _hyphenator(book, lang, settings, exceptions)
+                    hyphenator = hyphenators[tag] = by_lang[lang]
                 if not hyphenator.available:
                     key = (chapter.path.as_posix(), tag)
                     if key not in warned:
@@ -64,9 +68,9 @@ def apply(book: m.Book, report: Report) -> m.Book:
                     continue
                 piece.node.text = hyphenator.hyphenate(piece.node.text)
     if cache.building():
-        for hyphenator in hyphenators.values():
-            if hyphenator.learned and hyphenator.available:
-                _store(book, hyphenator.lang, settings, exceptions).save(hyphenator.known)
+        for hyphenator in by_lang.values():
+            if hyphenator.available and (hyphenator.learned or hyphenator.forgotten):
+                _store(book, hyphenator.lang, settings, exceptions).save(hyphenator.used)
     return book
 
 
@@ -82,8 +86,7 @@ def _store(book: m.Book, lang: str, settings: HyphenationSettings,
 def _hyphenator(book: m.Book, tag: str, settings: HyphenationSettings,
                 exceptions: Exceptions) -> Hyphenator:
     """A language's Hyphenator, with the words an earlier build met when there is one."""
-    lang = langmod.normalize_tag(tag)[0]
     known = None
-    if cache.building() and langmod.hyphenation_dictionary(lang) is not None:
-        known = _store(book, lang, settings, exceptions).load()
+    if cache.building() and langmod.hyphenation_dictionary(tag) is not None:
+        known = _store(book, tag, settings, exceptions).load()
     return Hyphenator(tag, settings, exceptions, known)
