@@ -7,24 +7,28 @@ Kozea/WeasyPrint#1662, #1180). Texts open on a recto, so a piece's pages do not 
 where it starts; what does (the folios, the contents, page references) is settled without
 laying any text out twice:
 
-1. The body's texts are cut into groups of about ``GROUP_CHARS`` characters of markup,
-   decided by the book alone (the same groups, and bytes, on any machine and with any
-   number of processes). Each group is laid out in a worker with its folios counted from
-   1. A last page, dropped in the join, carries what the group needs from the rest of the
-   book: the recto padding (the blank verso WeasyPrint inserts before the next text), an
-   empty element for each id the group links to elsewhere (WeasyPrint drops a link to an id
-   it does not know) and the ten digits in the book face (so that every folio can be
-   renumbered with glyphs of the group's own font subset).
+1. The body's texts are cut into groups of whole texts: short ones together up to
+   ``GROUP_CHARS`` characters of markup, a longer one alone; decided by the book alone (the
+   same groups, and bytes, on any machine and with any number of processes), and only for
+   a book with ``PIECES_CHARS`` of them (a shorter one is laid out in one document). Each
+   group is laid out in a worker with its folios counted from 1. A last page, dropped in
+   the join, carries what the group needs from the rest of the book: the recto padding
+   (the blank verso WeasyPrint inserts before the next text), an empty element for each id
+   the group links to elsewhere (WeasyPrint drops a link to an id it does not know) and the
+   ten digits in the book face (so that every folio can be renumbered with glyphs of the
+   group's own font subset).
 2. The texts from the first one with a page reference into another text on (the reading
    list) are laid out next as one piece, with their real first folio (a page counter-reset
-   in an @page rule, see upstream-notes.md) and the references as literal numbers; the
-   front matter at the same time, with the contents' numbers and, like a group, a join
-   page after a right-hand break: a blank verso pads it to an even page count.
+   in an @page rule, see upstream-notes.md) and the references as literal numbers (an
+   attribute on each link, shown by one rule); the front matter at the same time, with
+   the contents' numbers and, like a group, a join page after a right-hand break: a blank
+   verso pads it to an even page count.
 3. The pieces are joined as PDFs in a process of their own (render/join.py).
 
 A group laid out once is kept in the build cache (cache.py) under the hash of its markup
-and the files it read: editing one text lays out its group, the reading list and the front
-matter again; the other groups come from the cache and are renumbered.
+and the files it read: editing one text lays out its group again (and the reading list and
+front matter if the page numbers they print moved); the others come from the cache and
+are renumbered in the join.
 """
 
 from __future__ import annotations

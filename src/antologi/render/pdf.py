@@ -254,7 +254,8 @@ class PdfJob:
     """The book's PDF, made in steps so that the build can go on with the EPUB while the
     PDF's pieces are laid out and joined in other processes.
 
-    A book long enough for two groups of texts or more is laid out in pieces by up to
+    A book whose texts make two groups or more, with parallel.PIECES_CHARS characters of
+    markup in all, is laid out in pieces by up to
     ``jobs`` processes (default: ANTOLOGI_JOBS, else the cores) and joined
     (render/parallel.py): the constructor starts the layout, pages() waits for the pages
     (what the EPUB's page-list needs) and starts the join, result() waits for the PDF. A
