@@ -303,15 +303,22 @@ def save(root: Path, out: Path, formats: tuple[str, ...], strict: bool, key: str
     }
     target = entry_path(root, out, formats, strict)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        ignore = target.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# antologi's build cache: not part of the book\n*\n", "utf-8")
+        _make_folder(target.parent)
         remove_stale_temp_files(target.parent)  # a killed run's, as in the output folder
         atomic_write(target, json.dumps(entry, ensure_ascii=False, indent=1).encode("utf-8"))
     except OSError:
         with contextlib.suppress(OSError):  # if it can't be written, it must not be stale
             target.unlink(missing_ok=True)
+
+
+def _make_folder(folder: Path) -> None:
+    """A folder of the cache, made with the cache's .gitignore (whichever store writes
+    first: a first build that fails after the layout or hyphenation was kept)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    top = next(p for p in (folder, *folder.parents) if p.name == CACHE_FOLDER)
+    ignore = top / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# antologi's build cache: not part of the book\n*\n", "utf-8")
 
 
 class LayoutStore:
@@ -358,7 +365,7 @@ class LayoutStore:
         entry = {"format": FORMAT, "pdf": hashlib.sha256(pdf).hexdigest(), "inputs": read,
                  "meta": meta}
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            _make_folder(self.folder)
             atomic_write(self.folder / f"{name}.pdf", pdf)
             atomic_write(self.folder / f"{name}.json",
                          json.dumps(entry, ensure_ascii=False).encode("utf-8"))
@@ -414,15 +421,24 @@ class BreakStore:
         return words
 
     def save(self, words: dict[str, tuple[int, ...]]) -> None:
-        from .resources import atomic_write
+        """Written beside and renamed into place, without waiting for the disk (fsync): a
+        file cut short by a crash does not hash to what it records and is not used. What
+        a killed build left (its temporary files, older than an hour) goes."""
+        import tempfile
+        import time
 
         listed = {w: list(p) for w, p in sorted(words.items())}
         data = {"format": FORMAT, "sha256": _words_hash(listed), "words": listed}
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+            _make_folder(self.folder)
+            with tempfile.NamedTemporaryFile(dir=self.folder, suffix=".tmp",
+                                             delete=False) as out:
+                out.write(json.dumps(data, ensure_ascii=False).encode("utf-8"))
+            os.replace(out.name, self.path)
             kept = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
-            for old in kept[:-self.LIMIT]:
+            stale = [p for p in self.folder.glob("*.tmp")
+                     if p.stat().st_mtime < time.time() - 3600]
+            for old in [*kept[:-self.LIMIT], *stale]:
                 old.unlink()
         except OSError:
             pass

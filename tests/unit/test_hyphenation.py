@@ -419,6 +419,7 @@ def test_the_store_of_known_words_is_used_only_whole(tmp_path: Path) -> None:
     words = {"fängelse": (3, 5), "och": ()}
     store.save(words)
     assert BreakStore(tmp_path, "sv", "settings").load() == words
+    assert (tmp_path / ".antologi-cache" / ".gitignore").is_file()  # even before a build
     assert BreakStore(tmp_path, "sv", "other settings").load() == {}
 
     text = store.path.read_text("utf-8")
