@@ -424,17 +424,16 @@ class BreakStore:
         """Written beside and renamed into place, without waiting for the disk (fsync): a
         file cut short by a crash does not hash to what it records and is not used. What
         a killed build left (its temporary files, older than an hour) goes."""
-        import tempfile
         import time
+
+        from .resources import atomic_write
 
         listed = {w: list(p) for w, p in sorted(words.items())}
         data = {"format": FORMAT, "sha256": _words_hash(listed), "words": listed}
         try:
             _make_folder(self.folder)
-            with tempfile.NamedTemporaryFile(dir=self.folder, suffix=".tmp",
-                                             delete=False) as out:
-                out.write(json.dumps(data, ensure_ascii=False).encode("utf-8"))
-            os.replace(out.name, self.path)
+            atomic_write(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"),
+                         durable=False)
             kept = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
             stale = [p for p in self.folder.glob("*.tmp")
                      if p.stat().st_mtime < time.time() - 3600]

@@ -90,10 +90,14 @@ class Exceptions:
 
     by_lang: dict[str, dict[str, tuple[int, ...]]]
 
+    def _tables(self, lang: str) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]:
+        """The entries for a language's own, and those for every language."""
+        return (self.by_lang.get(langmod.primary(langmod.normalize_tag(lang)[0]), {}),
+                self.by_lang.get(ALL_LANGUAGES, {}))
+
     def lookup(self, lang: str, word: str) -> tuple[int, ...] | None:
         """The breaks given for a word (or its genitive) in a language, None if not listed."""
-        tables = [self.by_lang.get(langmod.primary(langmod.normalize_tag(lang)[0])),
-                  self.by_lang.get(ALL_LANGUAGES)]
+        tables = self._tables(lang)
         key = _key(word)
         for candidate in (key, _genitive_base(key)):
             if candidate is None:
@@ -103,11 +107,9 @@ class Exceptions:
                     return table[candidate]
         return None
 
-    def for_language(self, lang: str) -> dict[str, tuple[int, ...]]:
-        """The entries that can apply to a language: its own and those for every one."""
-        own = self.by_lang.get(langmod.primary(langmod.normalize_tag(lang)[0]), {})
-        return {**{f"*:{k}": v for k, v in self.by_lang.get(ALL_LANGUAGES, {}).items()},
-                **own}
+    def for_language(self, lang: str) -> tuple[list[tuple[str, tuple[int, ...]]], ...]:
+        """The entries that can apply to a language, sorted: its own, those for every one."""
+        return tuple(sorted(table.items()) for table in self._tables(lang))
 
 
 def _key(word: str) -> str:
@@ -301,7 +303,7 @@ class Hyphenator:
         self._known: dict[str, tuple[int, ...]] = dict(known or {})
         self._chunks: dict[str, str] = {}
         self._given = len(self._known)
-        self._used: set[str] = set()
+        self._used: set[str] = set()  # the words asked about
         self.learned = 0  # words not in ``known``
 
     @property
@@ -311,19 +313,16 @@ class Hyphenator:
         return self.dictionary_name is not None
 
     @property
-    def known(self) -> dict[str, tuple[int, ...]]:
-        """Every word met so far or given, with its breaks."""
-        return self._known
-
-    @property
     def used(self) -> dict[str, tuple[int, ...]]:
-        """The words this Hyphenator was asked about, with their breaks."""
+        """The words this Hyphenator was asked about, with their breaks: what a build keeps
+        for the next one."""
         return {word: self._known[word] for word in sorted(self._used)}
 
     @property
-    def forgotten(self) -> int:
-        """Words given that were never asked about (a text with them is gone)."""
-        return self._given + self.learned - len(self._used)
+    def changed(self) -> bool:
+        """Whether ``used`` differs from the words given: a new word, or one given that
+        was never asked about (the text with it is gone)."""
+        return bool(self.learned) or len(self._used) < self._given
 
     @property
     def _pyphen(self) -> pyphen.Pyphen | None:

@@ -50,9 +50,9 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def stage(target: Path, data: bytes) -> Path:
-    """Write data to a new temporary file next to target, flushed to disk, mode 0644.
-    Nothing is left behind when this fails (e.g. disk full)."""
+def stage(target: Path, data: bytes, durable: bool = True) -> Path:
+    """Write data to a new temporary file next to target, flushed to disk (unless not
+    durable), mode 0644. Nothing is left behind when this fails (e.g. disk full)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX,
                                 dir=target.parent)
@@ -61,7 +61,8 @@ def stage(target: Path, data: bytes) -> Path:
         try:
             _write_all(fd, data)
             os.fchmod(fd, ARTIFACT_MODE)
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
     except BaseException:
@@ -84,12 +85,13 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(target: Path, data: bytes) -> None:
-    """Write next to the target, then rename: the old file stays until the new one is whole."""
-    replace_all({target: data})
+def atomic_write(target: Path, data: bytes, durable: bool = True) -> None:
+    """Write next to the target, then rename: the old file stays until the new one is whole.
+    Not durable: without waiting for the disk (a cache file whose content checks itself)."""
+    replace_all({target: data}, durable)
 
 
-def replace_all(files: dict[Path, bytes]) -> None:
+def replace_all(files: dict[Path, bytes], durable: bool = True) -> None:
     """Stage every file, then rename them over the old ones: one run's outputs (EPUB, PDF,
     reports) replace the previous ones only when all of them were written whole. A failure
     while staging (disk full, read-only folder) leaves every old file untouched and no
@@ -101,7 +103,7 @@ def replace_all(files: dict[Path, bytes]) -> None:
     try:
         for target, data in files.items():
             try:
-                staged.append((stage(target, data), target))
+                staged.append((stage(target, data, durable), target))
             except OSError as exc:
                 raise OSError(exc.errno, exc.strerror, str(target)) from exc
         for tmp, target in staged:
@@ -109,7 +111,7 @@ def replace_all(files: dict[Path, bytes]) -> None:
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)  # renamed ones are gone already
-    for folder in sorted({target.parent for target in files}):
+    for folder in sorted({target.parent for target in files}) if durable else ():
         _fsync_dir(folder)
 
 

@@ -387,7 +387,7 @@ def test_known_words_need_no_dictionary(monkeypatch: pytest.MonkeyPatch) -> None
     text = "fängelseintervjun med oppositionens företrädare"
     earlier = Hyphenator("sv", settings, NO_EXCEPTIONS)
     expected = earlier.hyphenate(text)
-    assert earlier.learned == len(earlier.known) > 0
+    assert earlier.learned == len(earlier.used) > 0
     new_word = hyphenate("sv", "regeringsförklaringen")
 
     loaded: list[str] = []
@@ -398,16 +398,18 @@ def test_known_words_need_no_dictionary(monkeypatch: pytest.MonkeyPatch) -> None
         return original(name, left, right)
 
     monkeypatch.setattr("antologi.hyphenation._dictionary", dictionary)
-    again = Hyphenator("sv", settings, NO_EXCEPTIONS, dict(earlier.known))
+    again = Hyphenator("sv", settings, NO_EXCEPTIONS, earlier.used)
     assert again.hyphenate(text) == expected
     assert loaded == [] and again.learned == 0
+    assert not again.changed  # the same words again: nothing to keep anew
     assert again.hyphenate("regeringsförklaringen") == shy(new_word)
     assert loaded == ["sv"] and again.learned == 1
     # what a build keeps: the words it was asked about, not those of a text now gone
-    third = Hyphenator("sv", settings, NO_EXCEPTIONS, dict(again.known))
+    assert again.changed  # one word learned
+    third = Hyphenator("sv", settings, NO_EXCEPTIONS, again.used)
     third.hyphenate("regeringsförklaringen")
-    assert list(third.used) == ["regeringsförklaringen"]
-    assert third.forgotten == len(again.known) - 1 > 0
+    assert list(third.used) == ["regeringsförklaringen"] and third.learned == 0
+    assert len(again.used) > 1 and third.changed  # the words of the text that is gone
 
 
 def test_the_store_of_known_words_is_used_only_whole(tmp_path: Path) -> None:

@@ -123,9 +123,9 @@ _NOT_JOINABLE = 3
 
 @dataclass
 class _Placed:
-    """A piece in the book: its place, its pages there, its parent-tree entries."""
+    """A piece in the book (_Book.placed, by position): its pages there, its parent-tree
+    entries."""
 
-    position: int
     piece: Piece
     pages: list[Page]
     keys: int = 0  # the parent-tree keys it uses (0 up to its highest)
@@ -172,7 +172,7 @@ class _Book:
         top = _detach_structure(tree, kept) if tree is not None else []
         for index in range(piece.kept):
             book.pages.insert(offset + index, source.pages[index])
-        placed = _Placed(position, piece, [book.pages[offset + i] for i in range(piece.kept)])
+        placed = _Placed(piece, [book.pages[offset + i] for i in range(piece.kept)])
         self.placed[position] = placed
         if tree is not None:
             if top:  # copied in one call, as in _parent_tree
@@ -481,66 +481,67 @@ class _Program:
     def __init__(self, data: bytes, used: list[int]) -> None:
         """ValueError when the data is not a TrueType program with the tables read here."""
         self.data: bytes | None = data
-        view = memoryview(data)  # the tables as views of the data, not copies
         try:
-            count = struct.unpack(">H", data[4:6])[0]
-            self.tables: dict[str, memoryview] = {}
-            for index in range(count):
-                tag, _checksum, offset, length = struct.unpack(
-                    ">4sIII", data[12 + 16 * index:28 + 16 * index])
-                self.tables[tag.decode("latin-1")] = view[offset:offset + length]
-            self._read()
-            self.copies = self._copies(used)
+            tables = _tables(data)
+            head, hhea, maxp = tables["head"], tables["hhea"], tables["maxp"]
+            self.glyphs = struct.unpack(">H", maxp[4:6])[0]
+            self.box = struct.unpack(">4h", head[36:44])  # xMin, yMin, xMax, yMax
+            self.hhea = struct.unpack(">Hhhh", hhea[10:18])  # advanceWidthMax … xMaxExtent
+            fields = len(_MAXP_FIELDS)
+            self.maxp = (struct.unpack(f">{fields}H", maxp[6:6 + 2 * fields])
+                         if len(maxp) >= 6 + 2 * fields else ())
+            self.copies = _copies(tables, self.glyphs, used)
         except (struct.error, KeyError, IndexError) as exc:
             raise ValueError(f"not a TrueType program: {exc}") from exc
-
-    def _copies(self, used: list[int]) -> dict[int, tuple[bytes, tuple[int, int]]]:
-        """glyph id -> (its outline's bytes, empty for a space; its metrics)."""
-        copies: dict[int, tuple[bytes, tuple[int, int]]] = {}
-        todo = list(used)
-        while todo:
-            gid = todo.pop()
-            if gid in copies or gid >= self.glyphs:
-                continue
-            raw = self.glyph(gid)
-            copies[gid] = (raw, self.metrics(gid))
-            if raw and struct.unpack(">h", raw[:2])[0] < 0:  # a composite: its components
-                todo += _components(raw)
-        return copies
 
     def release(self) -> None:
         """Keep only the glyphs it copies into the merged font: a larger subset of its face
         (or an earlier one as large) is the one they are copied into."""
         self.data = None
-        self.tables = {}
-        self.loca = ()
 
-    def _read(self) -> None:
-        head, hhea, maxp = self.tables["head"], self.tables["hhea"], self.tables["maxp"]
-        self.glyphs = struct.unpack(">H", maxp[4:6])[0]
-        self.box = struct.unpack(">4h", head[36:44])  # xMin, yMin, xMax, yMax
-        self.hhea = struct.unpack(">Hhhh", hhea[10:18])  # advanceWidthMax … xMaxExtent
-        self.maxp = struct.unpack(f">{len(_MAXP_FIELDS)}H", maxp[6:6 + 2 * len(_MAXP_FIELDS)]) \
-            if len(maxp) >= 6 + 2 * len(_MAXP_FIELDS) else ()
-        self._metrics = struct.unpack(">H", hhea[34:36])[0]  # numberOfHMetrics
-        long_loca = struct.unpack(">h", head[50:52])[0] == 1
-        loca = self.tables["loca"]
-        self.loca = (struct.unpack(f">{len(loca) // 4}I", loca) if long_loca
-                     else tuple(2 * n for n in struct.unpack(f">{len(loca) // 2}H", loca)))
 
-    def glyph(self, gid: int) -> bytes:
-        if gid + 1 >= len(self.loca):
-            return b""
-        return bytes(self.tables["glyf"][self.loca[gid]:self.loca[gid + 1]])
+def _tables(data: bytes) -> dict[str, memoryview]:
+    """An sfnt's tables by tag, as views of its data (not copies)."""
+    view = memoryview(data)
+    tables = {}
+    for index in range(struct.unpack(">H", data[4:6])[0]):
+        tag, _checksum, offset, length = struct.unpack(
+            ">4sIII", data[12 + 16 * index:28 + 16 * index])
+        tables[tag.decode("latin-1")] = view[offset:offset + length]
+    return tables
 
-    def metrics(self, gid: int) -> tuple[int, int]:
-        """(advance width, left side bearing), as fontTools' hmtx gives them."""
-        hmtx, last = self.tables["hmtx"], self._metrics - 1
+
+def _copies(tables: dict[str, memoryview], glyphs: int,
+            used: list[int]) -> dict[int, tuple[bytes, tuple[int, int]]]:
+    """glyph id -> (its outline's bytes, empty for a space; (advance width, left side
+    bearing) as fontTools' hmtx gives them), for the glyphs used and their components."""
+    head, hhea, glyf, hmtx = tables["head"], tables["hhea"], tables["glyf"], tables["hmtx"]
+    loca = tables["loca"]
+    if struct.unpack(">h", head[50:52])[0] == 1:  # indexToLocFormat: long offsets
+        offsets: tuple[int, ...] = struct.unpack(f">{len(loca) // 4}I", loca)
+    else:
+        offsets = tuple(2 * n for n in struct.unpack(f">{len(loca) // 2}H", loca))
+    long_metrics = struct.unpack(">H", hhea[34:36])[0]  # numberOfHMetrics
+    last = long_metrics - 1
+
+    def metrics(gid: int) -> tuple[int, int]:
         if gid <= last:
             return struct.unpack(">Hh", hmtx[4 * gid:4 * gid + 4])
         advance = struct.unpack(">H", hmtx[4 * last:4 * last + 2])[0]
-        at = 4 * self._metrics + 2 * (gid - self._metrics)
+        at = 4 * long_metrics + 2 * (gid - long_metrics)
         return advance, struct.unpack(">h", hmtx[at:at + 2])[0]
+
+    copies: dict[int, tuple[bytes, tuple[int, int]]] = {}
+    todo = list(used)
+    while todo:
+        gid = todo.pop()
+        if gid in copies or gid >= glyphs:
+            continue
+        raw = bytes(glyf[offsets[gid]:offsets[gid + 1]]) if gid + 1 < len(offsets) else b""
+        copies[gid] = (raw, metrics(gid))
+        if raw and struct.unpack(">h", raw[:2])[0] < 0:  # a composite: its components
+            todo += _components(raw)
+    return copies
 
 
 def _read_faces(pages: list[Page], faces: dict[tuple[int, int], _Face | None],
@@ -599,8 +600,7 @@ def _share_fonts(book: Pdf, faces: dict[tuple[int, int], _Face | None]) -> None:
     shared = {}
     for name, fonts in by_name.items():
         if len(fonts) > 1:
-            read = [(font, faces[objgen] if objgen in faces else _face(font))
-                    for objgen, font in fonts.items()]
+            read = [(font, faces.get(objgen)) for objgen, font in fonts.items()]
             ready = [(font, face) for font, face in read if face is not None]
             if len(ready) < len(read):
                 raise NotJoinable(f"the pieces' subsets of {name} cannot be merged")
@@ -709,8 +709,6 @@ def _merge_programs(programs: list[_Program]) -> bytes:
             continue
         for gid, (raw, metrics) in sorted(program.copies.items()):
             name = f"glyph{gid:05d}"
-            if gid >= largest.glyphs:
-                continue
             if not raw:  # no outline (a space): its advance all the same
                 hmtx[name] = metrics
                 continue

@@ -373,7 +373,7 @@ class Pieces:
         # (qpdf numbers the objects, and so fills its object streams, in the order they
         # were copied in).
         self._joining: Joining | None = Joining()
-        self._fed: set[int] = set()
+        self._fed = 0  # groups given to the join, in order
         self._streaming = book.manifest.pdf.long_notes != "endnotes"
         self._front_pages = 0
         if self._streaming:
@@ -473,12 +473,12 @@ class Pieces:
 
     def _feed(self, index: int, piece: Laid) -> None:
         """A group to the join, at its place in the book (the front matter is at 0)."""
-        if index in self._fed:
+        if index < self._fed:
             return
         if self._pad(index) and piece.kept % 2:
             raise NotJoinable("a group does not end on a verso")
-        assert self._joining is not None
-        self._fed.add(index)
+        assert self._joining is not None and index == self._fed
+        self._fed += 1
         self._joining.add(Piece(piece.data, piece.kept, True, piece.folios,
                                 catalogue=index == 0 and not self._prepared.front), index + 1)
 

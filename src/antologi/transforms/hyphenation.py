@@ -69,7 +69,7 @@ def apply(book: m.Book, report: Report) -> m.Book:
                 piece.node.text = hyphenator.hyphenate(piece.node.text)
     if cache.building():
         for hyphenator in by_lang.values():
-            if hyphenator.available and (hyphenator.learned or hyphenator.forgotten):
+            if hyphenator.available and hyphenator.changed:
                 _store(book, hyphenator.lang, settings, exceptions).save(hyphenator.used)
     return book
 
@@ -78,9 +78,8 @@ def _store(book: m.Book, lang: str, settings: HyphenationSettings,
            exceptions: Exceptions) -> cache.BreakStore:
     """Where a build keeps the breaks of the words of one language (cache.BreakStore):
     under everything that decides them but the words."""
-    return cache.BreakStore(book.manifest.root, "hyphenation", lang,
-                            langmod.hyphenation_dictionary(lang), settings,
-                            sorted(exceptions.for_language(lang).items()))
+    return cache.BreakStore(book.manifest.root, "hyphenation", lang, settings,
+                            exceptions.for_language(lang))
 
 
 def _hyphenator(book: m.Book, tag: str, settings: HyphenationSettings,
